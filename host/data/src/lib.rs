@@ -1,0 +1,1 @@
+//! Connect data model.

@@ -1,0 +1,1 @@
+//! Wasm Connect worker library.

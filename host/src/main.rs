@@ -1,0 +1,2 @@
+//! `wasm-connect` command line.
+fn main() {}
