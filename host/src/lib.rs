@@ -1,1 +1,10 @@
-//! Wasm Connect worker library.
+//! Wasm Connect: a Kafka Connect worker whose connectors, transforms and predicates are
+//! WebAssembly components.
+//!
+//! Modules, one concern each: [`runtime`] (wasmtime), [`config`] (properties and validation),
+//! [`plugins`] (the plugin registry), [`kafka`] (clients), [`task`] (source and sink task loops),
+//! [`offsets`] (source offset storage), [`herder`] (connector lifecycle), [`rest`] (the REST API),
+//! [`broker`] (the embedded Kafka-protocol broker), [`worker`] (putting a worker together).
+
+pub mod config;
+pub mod runtime;

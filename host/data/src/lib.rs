@@ -1,1 +1,15 @@
-//! Connect data model.
+//! The Kafka Connect data model shared by the Wasm Connect worker and the Rust guest SDK:
+//! schemas, values, structs and records, plus conversions to the WIT arenas
+//! ([`wit_conversions!`]) and the host's converters (feature `converters`).
+
+mod record;
+mod schema;
+mod value;
+pub mod wit_conv;
+
+pub use record::{
+    offset_map_from_json, offset_map_to_json, ConnectRecord, Header, OffsetMap, OffsetValue,
+    SchemaAndValue,
+};
+pub use schema::{Field, Schema, SchemaBuilder, SchemaType};
+pub use value::{Struct, Value};
