@@ -8,3 +8,5 @@
 
 pub mod config;
 pub mod runtime;
+pub mod herder;
+pub mod rest;

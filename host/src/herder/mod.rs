@@ -1,14 +1,14 @@
 //! Herders own connectors and tasks and answer the REST API: [`StandaloneHerder`] runs everything
 //! in one process; a distributed herder will implement the same [`Herder`] trait.
 
-mod standalone;
+// mod standalone; (added with the standalone herder)
 mod status;
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-pub use standalone::StandaloneHerder;
+
 pub use status::{ConnectorState, StatusCell};
 
 use crate::config::ConfigInfos;

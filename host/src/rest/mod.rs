@@ -1,0 +1,1 @@
+//! REST API (Kafka Connect paths and JSON shapes).
