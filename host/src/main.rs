@@ -1,2 +1,117 @@
-//! `wasm-connect` command line.
-fn main() {}
+//! `wasm-connect`: run a Kafka Connect worker whose plugins are WebAssembly components.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use tokio_util::sync::CancellationToken;
+use wasm_connect::worker::{StandaloneOptions, run_standalone};
+
+#[derive(Parser, Debug)]
+#[command(name = "wasm-connect", version, about = "Kafka Connect with WebAssembly plugins")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run a standalone worker: `connect-standalone worker.properties connector.properties …`.
+    Standalone {
+        /// Start the embedded Kafka-protocol broker at `bootstrap.servers` first.
+        #[arg(long)]
+        embedded_broker: bool,
+        /// Storage of the embedded broker: `memory://wasm-connect/` or `sqlite://FILE`.
+        #[arg(long, default_value = "memory://wasm-connect/")]
+        broker_storage: String,
+        /// Worker properties file.
+        worker_properties: PathBuf,
+        /// Connector configuration files (`.properties` or `.json`).
+        connectors: Vec<PathBuf>,
+    },
+    /// Run the embedded Kafka-protocol broker alone.
+    Broker {
+        /// Address to listen on (and advertise).
+        #[arg(long, default_value = "127.0.0.1:9092")]
+        listen: SocketAddr,
+        /// `memory` or `sqlite://FILE`.
+        #[arg(long, default_value = "memory")]
+        storage: String,
+    },
+    /// Run a demo pipeline on the embedded broker and show the records it moves.
+    Demo {
+        /// Lines to move through the pipeline.
+        #[arg(long, default_value_t = 20)]
+        lines: usize,
+    },
+    /// Measure the file → Kafka → file pipeline against a raw rdkafka loop on the same broker.
+    Bench {
+        /// Records to move in each measurement.
+        #[arg(long, default_value_t = 200_000)]
+        records: usize,
+    },
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tansu=warn,libsql=warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_target(false).init();
+}
+
+/// Cancel `token` on SIGTERM or SIGINT.
+fn cancel_on_signals(token: CancellationToken) {
+    tokio::spawn(async move {
+        let terminate = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut signal) => {
+                    signal.recv().await;
+                }
+                Err(e) => {
+                    tracing::warn!("cannot listen for SIGTERM: {e}");
+                    std::future::pending::<()>().await;
+                }
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => tracing::info!("SIGINT received"),
+            () = terminate => tracing::info!("SIGTERM received"),
+        }
+        token.cancel();
+    });
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    init_logging();
+    let cli = Cli::parse();
+    let shutdown = CancellationToken::new();
+    cancel_on_signals(shutdown.clone());
+    let result: Result<(), String> = match cli.command {
+        Command::Standalone { embedded_broker, broker_storage, worker_properties, connectors } => {
+            let options = StandaloneOptions { worker_properties, connector_files: connectors, embedded_broker, broker_storage };
+            run_standalone(options, shutdown).await.map_err(|e| e.to_string())
+        }
+        Command::Broker { listen, storage } => run_broker(listen, &storage, shutdown).await,
+        Command::Demo { lines } => wasm_connect::demo::run(lines, shutdown).await.map_err(|e| e.to_string()),
+        Command::Bench { records } => wasm_connect::bench::run(records).await.map_err(|e| e.to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run_broker(listen: SocketAddr, storage: &str, shutdown: CancellationToken) -> Result<(), String> {
+    let storage = if storage == "memory" { "memory://wasm-connect/".to_string() } else { storage.to_string() };
+    let broker = wasm_connect::broker::EmbeddedBroker::start(listen, &storage, shutdown.clone())
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("Kafka-protocol broker listening on {listen} (storage {storage}); Ctrl-C to stop");
+    shutdown.cancelled().await;
+    broker.shutdown().await;
+    Ok(())
+}

@@ -1,7 +1,7 @@
 //! Configuration: Java `.properties` and JSON files, config definitions, and validation that
 //! reports every error at once in Kafka Connect's `ConfigInfos` shape.
 
-mod connector;
+pub mod connector;
 mod def;
 mod worker;
 

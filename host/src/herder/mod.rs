@@ -1,7 +1,7 @@
 //! Herders own connectors and tasks and answer the REST API: [`StandaloneHerder`] runs everything
 //! in one process; a distributed herder will implement the same [`Herder`] trait.
 
-// mod standalone; (added with the standalone herder)
+mod standalone;
 mod status;
 
 use std::collections::BTreeMap;
@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 
+pub use standalone::{StandaloneHerder, WorkerContext};
 pub use status::{ConnectorState, StatusCell};
 
 use crate::config::ConfigInfos;

@@ -17,7 +17,7 @@ use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConf
 
 pub use cache::{ComponentCache, ComponentKind, LoadedComponent};
 pub use instance::{
-    ConnectorInstance, PluginCallError, PluginInstance, PredicateInstance, SinkTaskInstance,
+    ConnectorInstance, PluginCallError, PluginDescription, PluginInstance, PolledRecord, PredicateInstance, SinkTaskInstance,
     SourceTaskInstance, TransformInstance,
 };
 pub use state::{Grants, InstanceContext, OffsetReader, PluginState};

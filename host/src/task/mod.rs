@@ -1,0 +1,171 @@
+//! Task runners: each task runs on its own thread with its own plugin instances, so a plugin that
+//! traps, loops or runs out of memory fails only that task.
+
+mod sink;
+mod source;
+mod transforms;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use wasm_connect_data::converter::Converter;
+use wasm_connect_data::{Header, SchemaAndValue, Value};
+
+pub use sink::SinkTaskRunner;
+pub use source::SourceTaskRunner;
+pub use transforms::{ResolvedTransform, TransformChain};
+
+use crate::config::{ConnectorConfig, ErrorTolerance, WorkerConfig};
+use crate::herder::StatusCell;
+use crate::offsets::OffsetBackingStore;
+use crate::plugins::RegisteredPlugin;
+use crate::runtime::InstanceContext;
+
+/// Signals from the herder to a running task.
+#[derive(Debug, Default)]
+pub struct TaskControl {
+    stop: AtomicBool,
+    paused: AtomicBool,
+}
+
+impl TaskControl {
+    /// Ask the task to stop gracefully.
+    pub fn stop(&self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether stop was requested.
+    pub fn stopping(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
+    }
+
+    /// Pause or resume.
+    pub fn set_paused(&self, paused: bool) {
+        self.paused.store(paused, Ordering::SeqCst);
+    }
+
+    /// Whether the task is paused.
+    pub fn paused(&self) -> bool {
+        self.paused.load(Ordering::SeqCst)
+    }
+
+    /// Sleep up to `duration`, waking early when stop is requested.
+    pub fn sleep(&self, duration: Duration) {
+        let step = Duration::from_millis(20);
+        let mut left = duration;
+        while !left.is_zero() && !self.stopping() {
+            let now = left.min(step);
+            std::thread::sleep(now);
+            left -= now;
+        }
+    }
+}
+
+/// Everything a task runner needs, prepared by the herder.
+pub struct TaskSetup {
+    /// Connector name.
+    pub connector: String,
+    /// Task number.
+    pub task_id: u32,
+    /// The connector's parsed configuration.
+    pub connector_config: ConnectorConfig,
+    /// This task's configuration (from the connector's `task-configs`).
+    pub task_config: BTreeMap<String, String>,
+    /// The connector plugin.
+    pub plugin: Arc<RegisteredPlugin>,
+    /// The connector's transforms, resolved to plugins.
+    pub transforms: Vec<ResolvedTransform>,
+    /// Sandbox and limits for every instance of this task.
+    pub instance: InstanceContext,
+    /// Key converter.
+    pub key_converter: Arc<dyn Converter>,
+    /// Value converter.
+    pub value_converter: Arc<dyn Converter>,
+    /// The worker's configuration.
+    pub worker: Arc<WorkerConfig>,
+    /// Source offsets.
+    pub offsets: Arc<dyn OffsetBackingStore>,
+    /// Where the task reports its state.
+    pub status: StatusCell,
+    /// Stop and pause signals.
+    pub control: Arc<TaskControl>,
+    /// Runtime for async Kafka admin calls.
+    pub tokio: tokio::runtime::Handle,
+}
+
+impl TaskSetup {
+    /// `<connector>-<task>`, as Kafka names tasks.
+    pub fn task_name(&self) -> String {
+        format!("{}-{}", self.connector, self.task_id)
+    }
+}
+
+/// A record that could not be processed, with the stage that failed (Kafka's `Stage`).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{stage} failed ({plugin}): {message}")]
+pub struct RecordError {
+    /// KEY_CONVERTER, VALUE_CONVERTER, HEADER_CONVERTER, TRANSFORMATION, KAFKA_PRODUCE, …
+    pub stage: &'static str,
+    /// The plugin or converter involved.
+    pub plugin: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// Apply `errors.tolerance` to a record error: `Ok` to skip the record, `Err` to fail the task.
+pub(crate) fn tolerate(config: &ConnectorConfig, task: &str, error: RecordError) -> Result<(), String> {
+    match config.errors_tolerance {
+        ErrorTolerance::All => {
+            if config.errors_log_enable {
+                tracing::error!(task, "skipping record (errors.tolerance=all): {error}");
+            } else {
+                tracing::debug!(task, "skipping record (errors.tolerance=all): {error}");
+            }
+            Ok(())
+        }
+        ErrorTolerance::None => Err(format!("Tolerance exceeded in error handler: {error}")),
+    }
+}
+
+/// Header bytes for Kafka: strings as UTF-8, bytes as is, other values as schemaless JSON
+/// (Kafka's `SimpleHeaderConverter` writes the same for these cases).
+pub(crate) fn header_to_bytes(header: &Header) -> Option<Vec<u8>> {
+    match &header.value.value {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone().into_bytes()),
+        Value::Bytes(b) => Some(b.clone()),
+        Value::Boolean(b) => Some(b.to_string().into_bytes()),
+        other => other.as_i64().map(|i| i.to_string().into_bytes()).or_else(|| {
+            match other {
+                Value::Float32(f) => Some(f.to_string().into_bytes()),
+                Value::Float64(f) => Some(f.to_string().into_bytes()),
+                _ => json_header(other),
+            }
+        }),
+    }
+}
+
+fn json_header(value: &Value) -> Option<Vec<u8>> {
+    let settings: BTreeMap<String, String> = [("schemas.enable".to_string(), "false".to_string())].into();
+    let converter = wasm_connect_data::converter::create_converter("JsonConverter", &settings, false).ok()?;
+    converter.from_connect("", &SchemaAndValue::schemaless(value.clone())).ok().flatten()
+}
+
+/// A Kafka header as Connect data: UTF-8 text as an optional string, anything else as bytes.
+pub(crate) fn header_from_bytes(key: &str, value: Option<&[u8]>) -> Header {
+    let value = match value {
+        None => SchemaAndValue::null(),
+        Some(bytes) => match std::str::from_utf8(bytes) {
+            Ok(text) => SchemaAndValue::new(wasm_connect_data::Schema::optional_string(), text),
+            Err(_) => SchemaAndValue::new(wasm_connect_data::Schema::optional_bytes(), bytes.to_vec()),
+        },
+    };
+    Header { key: key.to_string(), value }
+}
+
+/// Exponential backoff for retriable errors: 100 ms doubling to 10 s.
+pub(crate) fn backoff(attempt: u32) -> Duration {
+    Duration::from_millis(100u64.saturating_mul(1 << attempt.min(7))).min(Duration::from_secs(10))
+}

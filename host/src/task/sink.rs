@@ -1,0 +1,237 @@
+//! The sink task loop: consume as group `connect-<name>` → convert → transforms → put; every
+//! `offset.flush.interval.ms` and on shutdown: flush the plugin, then commit consumer offsets
+//! (only after the plugin acknowledged the flush).
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
+use rdkafka::message::{BorrowedMessage, Headers, Message};
+use rdkafka::{Offset, TopicPartitionList};
+use wasm_connect_data::ConnectRecord;
+
+use super::{RecordError, TaskSetup, TransformChain, backoff, header_from_bytes, tolerate};
+use crate::herder::ConnectorState;
+use crate::kafka::client_config;
+use crate::runtime::SinkTaskInstance;
+
+/// Records per `put` call at most.
+const MAX_BATCH: usize = 1000;
+
+/// Runs one sink task on the current thread until stopped or failed.
+pub struct SinkTaskRunner {
+    setup: TaskSetup,
+}
+
+/// Next offsets to commit, per (topic, partition).
+type Positions = BTreeMap<(String, i32), i64>;
+
+impl SinkTaskRunner {
+    /// A runner for `setup`.
+    pub fn new(setup: TaskSetup) -> SinkTaskRunner {
+        SinkTaskRunner { setup }
+    }
+
+    /// Run to completion; the final state is written to the task's status.
+    pub fn run(self) {
+        let name = self.setup.task_name();
+        let span = tracing::info_span!("sink_task", task = %name);
+        let _enter = span.enter();
+        let status = self.setup.status.clone();
+        match self.run_inner() {
+            Ok(()) => tracing::info!("task stopped"),
+            Err(trace) => {
+                tracing::error!("task failed: {trace}");
+                status.fail(trace);
+            }
+        }
+    }
+
+    fn consumer(&self) -> Result<BaseConsumer, String> {
+        let s = &self.setup;
+        let mut settings = s.worker.client_settings("consumer", &s.connector_config.raw);
+        settings.insert("group.id".into(), format!("connect-{}", s.connector));
+        settings.insert("enable.auto.commit".into(), "false".into());
+        settings.entry("client.id".into()).or_insert_with(|| format!("connector-consumer-{}", s.task_name()));
+        settings.entry("auto.offset.reset".into()).or_insert_with(|| "earliest".into());
+        settings.entry("max.poll.interval.ms".into()).or_insert_with(|| "300000".into());
+        settings.entry("partition.assignment.strategy".into()).or_insert_with(|| "cooperative-sticky".into());
+        let consumer: BaseConsumer = client_config(&settings).create().map_err(|e| format!("cannot create consumer: {e}"))?;
+        let config = &s.connector_config;
+        let subscription: Vec<String> = match &config.topics_regex {
+            Some(regex) if config.topics.is_empty() => {
+                vec![if regex.starts_with('^') { regex.clone() } else { format!("^{regex}") }]
+            }
+            _ => config.topics.clone(),
+        };
+        let topics: Vec<&str> = subscription.iter().map(String::as_str).collect();
+        consumer.subscribe(&topics).map_err(|e| format!("cannot subscribe to {topics:?}: {e}"))?;
+        Ok(consumer)
+    }
+
+    fn run_inner(self) -> Result<(), String> {
+        let s = &self.setup;
+        let mut task = SinkTaskInstance::new(s.plugin.loaded.clone(), &s.instance).map_err(|e| e.to_string())?;
+        task.start(&s.task_config).map_err(|e| format!("task start failed: {e}"))?;
+        let mut chain = TransformChain::new(&s.transforms, &s.instance)?;
+        let consumer = self.consumer()?;
+        s.status.set(ConnectorState::Running);
+        let mut positions = Positions::new();
+        let mut committed = Positions::new();
+        let mut last_flush = Instant::now();
+        let mut paused = false;
+        let result = loop {
+            if s.control.stopping() {
+                break Ok(());
+            }
+            if last_flush.elapsed() >= s.worker.offset_flush_interval {
+                if let Err(e) = flush_and_commit(&mut task, &consumer, &positions, &mut committed) {
+                    break Err(e);
+                }
+                last_flush = Instant::now();
+            }
+            if s.control.paused() != paused {
+                paused = s.control.paused();
+                let assignment = consumer.assignment().map_err(|e| e.to_string())?;
+                let change = if paused { consumer.pause(&assignment) } else { consumer.resume(&assignment) };
+                change.map_err(|e| format!("cannot pause or resume the consumer: {e}"))?;
+                s.status.set(if paused { ConnectorState::Paused } else { ConnectorState::Running });
+            }
+            let mut batch: Vec<(ConnectRecord, i64)> = Vec::new();
+            let mut wait = Duration::from_millis(100);
+            while batch.len() < MAX_BATCH {
+                let Some(message) = consumer.poll(wait) else { break };
+                wait = Duration::ZERO;
+                let message = match message {
+                    Ok(message) => message,
+                    Err(e) if is_transient(&e) => {
+                        tracing::debug!("consumer: {e}");
+                        break;
+                    }
+                    Err(e) => return Err(format!("consumer error: {e}")),
+                };
+                positions.insert((message.topic().to_string(), message.partition()), message.offset() + 1);
+                match self.to_connect(&message) {
+                    Ok(record) => batch.push((record, message.offset())),
+                    Err(error) => tolerate(&s.connector_config, &s.task_name(), error)?,
+                }
+            }
+            if batch.is_empty() {
+                continue;
+            }
+            if let Err(e) = self.deliver(batch, &mut chain, &mut task) {
+                break Err(e);
+            }
+        };
+        let commit = if result.is_ok() {
+            flush_and_commit(&mut task, &consumer, &positions, &mut committed)
+        } else {
+            Ok(())
+        };
+        let _ = task.stop();
+        consumer.unsubscribe();
+        result.and(commit)
+    }
+
+    fn to_connect(&self, message: &BorrowedMessage<'_>) -> Result<ConnectRecord, RecordError> {
+        let s = &self.setup;
+        let topic = message.topic();
+        let key = s.key_converter.to_connect(topic, message.key()).map_err(|e| RecordError {
+            stage: "KEY_CONVERTER",
+            plugin: format!("{:?}", s.key_converter),
+            message: format!("{e} (topic {topic}, partition {}, offset {})", message.partition(), message.offset()),
+        })?;
+        let value = s.value_converter.to_connect(topic, message.payload()).map_err(|e| RecordError {
+            stage: "VALUE_CONVERTER",
+            plugin: format!("{:?}", s.value_converter),
+            message: format!("{e} (topic {topic}, partition {}, offset {})", message.partition(), message.offset()),
+        })?;
+        let headers = message
+            .headers()
+            .map(|hs| hs.iter().map(|h| header_from_bytes(h.key, h.value)).collect())
+            .unwrap_or_default();
+        Ok(ConnectRecord {
+            topic: topic.to_string(),
+            kafka_partition: Some(message.partition()),
+            key,
+            value,
+            timestamp: message.timestamp().to_millis(),
+            headers,
+        })
+    }
+
+    fn deliver(&self, batch: Vec<(ConnectRecord, i64)>, chain: &mut TransformChain, task: &mut SinkTaskInstance) -> Result<(), String> {
+        let s = &self.setup;
+        let batch = if chain.is_empty() {
+            batch
+        } else {
+            let (records, offsets): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
+            let mut kept = Vec::with_capacity(records.len());
+            for (outcome, offset) in chain.apply(records)?.into_iter().zip(offsets) {
+                match outcome {
+                    Ok(Some(record)) => kept.push((record, offset)),
+                    Ok(None) => {}
+                    Err(error) => tolerate(&s.connector_config, &s.task_name(), error)?,
+                }
+            }
+            kept
+        };
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let mut attempt = 0;
+        loop {
+            match task.put(&batch) {
+                Ok(()) => return Ok(()),
+                Err(e) if e.is_retriable() && !s.control.stopping() => {
+                    tracing::warn!("put failed, will retry: {e}");
+                    s.control.sleep(backoff(attempt));
+                    attempt += 1;
+                }
+                Err(e) => return Err(format!("put failed: {e}")),
+            }
+        }
+    }
+}
+
+/// Consumer errors that resolve by themselves (a topic not created yet, a partition EOF).
+fn is_transient(e: &rdkafka::error::KafkaError) -> bool {
+    use rdkafka::error::{KafkaError, RDKafkaErrorCode as Code};
+    matches!(
+        e,
+        KafkaError::MessageConsumption(Code::UnknownTopicOrPartition | Code::UnknownTopic | Code::PartitionEOF)
+            | KafkaError::PartitionEOF(_)
+    )
+}
+
+/// Flush the plugin up to `positions` and commit those offsets for partitions still assigned.
+fn flush_and_commit(
+    task: &mut SinkTaskInstance,
+    consumer: &BaseConsumer,
+    positions: &Positions,
+    committed: &mut Positions,
+) -> Result<(), String> {
+    let assignment = consumer.assignment().map_err(|e| e.to_string())?;
+    let owned: Vec<((String, i32), i64)> = positions
+        .iter()
+        .filter(|(tp, offset)| committed.get(*tp) != Some(*offset))
+        .filter(|((topic, partition), _)| assignment.find_partition(topic, *partition).is_some())
+        .map(|(tp, o)| (tp.clone(), *o))
+        .collect();
+    if owned.is_empty() {
+        return Ok(());
+    }
+    let flush: Vec<(String, i32, i64)> = owned.iter().map(|((t, p), o)| (t.clone(), *p, *o)).collect();
+    task.flush(&flush).map_err(|e| format!("flush failed: {e}"))?;
+    let mut list = TopicPartitionList::new();
+    for ((topic, partition), offset) in &owned {
+        list.add_partition_offset(topic, *partition, Offset::Offset(*offset))
+            .map_err(|e| format!("bad offset for {topic}-{partition}: {e}"))?;
+    }
+    consumer.commit(&list, CommitMode::Sync).map_err(|e| format!("cannot commit consumer offsets: {e}"))?;
+    for (tp, offset) in owned {
+        committed.insert(tp, offset);
+    }
+    tracing::debug!(partitions = list.count(), "committed sink offsets");
+    Ok(())
+}
