@@ -1,9 +1,313 @@
-//! Placeholder: writes an empty embedded plugin list until the plugin build lands.
+//! Builds the plugins shipped in the binary and the test fixtures (WebAssembly components), then
+//! writes `$OUT_DIR/embedded_plugins.rs` listing the shipped ones.
+//!
+//! * Rust plugins: a nested `cargo build --release --target wasm32-wasip2` of the `plugins/`
+//!   workspace into `<target>/wasm-plugins` (`<target>` = `CARGO_TARGET_DIR` or `<repo>/target`).
+//! * Fixtures are copied to `<target>/wasm-plugins/fixtures/<crate-name>.wasm` for tests.
+//! * The Python plugin is built with `componentize-py` into
+//!   `<target>/wasm-plugins/python/change_case.wasm` when the tool is installed (skipped with a
+//!   warning otherwise, unless `WASM_CONNECT_REQUIRE_ALL_PLUGINS=1`); it is rebuilt only when its
+//!   inputs change.
+//! * `WASM_CONNECT_SKIP_PLUGIN_BUILD=1` skips everything and embeds no plugins.
+
+use std::collections::hash_map::DefaultHasher;
+use std::env;
+use std::fs;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Shipped Rust plugins: crate directory under `plugins/` (also the embedded file stem).
+const SHIPPED: &[&str] = &[
+    "file-stream-source",
+    "file-stream-sink",
+    "regex-router",
+    "insert-field",
+];
+/// Test fixtures under `plugins/fixtures/`.
+const FIXTURES: &[&str] = &[
+    "trap-transform",
+    "loop-transform",
+    "oom-transform",
+    "counting-source",
+];
+/// Embedded name of the Python plugin.
+const PYTHON_NAME: &str = "python-change-case.wasm";
+
+/// Environment that must not leak into the nested cargo (it describes the host build, not ours).
+const REMOVED_ENV: &[&str] = &[
+    "RUSTC_WRAPPER",
+    "RUSTC_WORKSPACE_WRAPPER",
+    "RUSTFLAGS",
+    "RUSTDOCFLAGS",
+    "CARGO_ENCODED_RUSTFLAGS",
+    "CARGO_ENCODED_RUSTDOCFLAGS",
+    "CARGO_BUILD_RUSTFLAGS",
+    "CARGO_BUILD_RUSTC_WRAPPER",
+    "CARGO_BUILD_RUSTC_WORKSPACE_WRAPPER",
+    "CARGO_BUILD_TARGET",
+    "CARGO_BUILD_TARGET_DIR",
+    "CARGO_TARGET_DIR",
+    "CARGO_MAKEFLAGS",
+    "MAKEFLAGS",
+    "MFLAGS",
+    "OUT_DIR",
+    "TARGET",
+    "HOST",
+    "PROFILE",
+    "OPT_LEVEL",
+    "DEBUG",
+    "NUM_JOBS",
+    "CARGO_PRIMARY_PACKAGE",
+    "CARGO_CRATE_NAME",
+    "CARGO_MANIFEST_DIR",
+    "CARGO_MANIFEST_PATH",
+    "CARGO_MANIFEST_LINKS",
+    "CARGO_RUSTC_CURRENT_DIR",
+    "RUSTC_LINKER",
+];
+const REMOVED_PREFIXES: &[&str] = &["CARGO_FEATURE_", "CARGO_CFG_", "CARGO_PKG_", "DEP_"];
+
 fn main() {
-    let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
-    std::fs::write(
-        format!("{out}/embedded_plugins.rs"),
-        "/// Plugins shipped in the binary.\npub static EMBEDDED_PLUGINS: &[(&str, &[u8])] = &[];\n",
-    )
-    .expect("write embedded_plugins.rs");
+    let manifest_dir =
+        PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let repo = manifest_dir
+        .parent()
+        .expect("host/ has a parent")
+        .to_path_buf();
+    let out_dir = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let plugins = repo.join("plugins");
+
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-env-changed=WASM_CONNECT_REQUIRE_ALL_PLUGINS");
+    println!("cargo:rerun-if-env-changed=WASM_CONNECT_SKIP_PLUGIN_BUILD");
+    println!("cargo:rerun-if-env-changed=CARGO_TARGET_DIR");
+
+    if env_flag("WASM_CONNECT_SKIP_PLUGIN_BUILD") {
+        println!(
+            "cargo:warning=WASM_CONNECT_SKIP_PLUGIN_BUILD=1: no plugins are built or embedded"
+        );
+        write_embedded(&out_dir, &[]);
+        return;
+    }
+
+    for path in [
+        repo.join("wit"),
+        repo.join("sdk/src"),
+        repo.join("sdk/Cargo.toml"),
+        repo.join("sdk/macro/src"),
+        repo.join("sdk/macro/Cargo.toml"),
+        repo.join("host/data/src"),
+        repo.join("host/data/Cargo.toml"),
+        plugins.join("Cargo.toml"),
+        plugins.join("Cargo.lock"),
+        plugins.join("python-change-case/app.py"),
+    ] {
+        println!("cargo:rerun-if-changed={}", path.display());
+    }
+    let crates: Vec<PathBuf> = SHIPPED
+        .iter()
+        .map(|c| plugins.join(c))
+        .chain(FIXTURES.iter().map(|c| plugins.join("fixtures").join(c)))
+        .collect();
+    for dir in &crates {
+        println!("cargo:rerun-if-changed={}", dir.join("src").display());
+        println!(
+            "cargo:rerun-if-changed={}",
+            dir.join("Cargo.toml").display()
+        );
+    }
+
+    let target_root = match env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => {
+            let dir = PathBuf::from(dir);
+            if dir.is_absolute() {
+                dir
+            } else {
+                repo.join(dir)
+            }
+        }
+        _ => repo.join("target"),
+    };
+    let wasm_dir = target_root.join("wasm-plugins");
+
+    build_rust_plugins(&plugins, &wasm_dir);
+    let release = wasm_dir.join("wasm32-wasip2").join("release");
+
+    let fixtures_dir = wasm_dir.join("fixtures");
+    fs::create_dir_all(&fixtures_dir).expect("create fixtures directory");
+    for name in FIXTURES {
+        let built = release.join(format!("{}.wasm", name.replace('-', "_")));
+        let copy = fixtures_dir.join(format!("{name}.wasm"));
+        copy_if_changed(&built, &copy);
+    }
+
+    let mut embedded: Vec<(String, PathBuf)> = SHIPPED
+        .iter()
+        .map(|name| {
+            let path = release.join(format!("{}.wasm", name.replace('-', "_")));
+            assert!(
+                path.exists(),
+                "plugin build did not produce {}",
+                path.display()
+            );
+            (format!("{name}.wasm"), path)
+        })
+        .collect();
+    if let Some(python) = build_python_plugin(&repo, &wasm_dir.join("python")) {
+        embedded.push((PYTHON_NAME.to_string(), python));
+    }
+    write_embedded(&out_dir, &embedded);
+}
+
+fn env_flag(name: &str) -> bool {
+    env::var(name).is_ok_and(|v| v == "1" || v.eq_ignore_ascii_case("true"))
+}
+
+fn write_embedded(out_dir: &Path, plugins: &[(String, PathBuf)]) {
+    let mut src = String::from(
+        "/// Plugins shipped in the binary.\npub static EMBEDDED_PLUGINS: &[(&str, &[u8])] = &[",
+    );
+    for (i, (name, path)) in plugins.iter().enumerate() {
+        if i > 0 {
+            src.push_str(", ");
+        }
+        let path = path.canonicalize().unwrap_or_else(|_| path.clone());
+        src.push_str(&format!(
+            "({name:?}, include_bytes!({:?}))",
+            path.to_string_lossy()
+        ));
+    }
+    src.push_str("];\n");
+    let file = out_dir.join("embedded_plugins.rs");
+    if fs::read_to_string(&file).ok().as_deref() != Some(src.as_str()) {
+        fs::write(&file, src).expect("write embedded_plugins.rs");
+    }
+}
+
+fn copy_if_changed(from: &Path, to: &Path) {
+    let bytes = fs::read(from)
+        .unwrap_or_else(|e| panic!("plugin build did not produce {}: {e}", from.display()));
+    if fs::read(to).ok().as_deref() != Some(bytes.as_slice()) {
+        fs::write(to, bytes).unwrap_or_else(|e| panic!("copy to {}: {e}", to.display()));
+    }
+}
+
+fn build_rust_plugins(plugins: &Path, wasm_dir: &Path) {
+    let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.args([
+        "build",
+        "--release",
+        "--target",
+        "wasm32-wasip2",
+        "--workspace",
+        "--manifest-path",
+    ])
+    .arg(plugins.join("Cargo.toml"))
+    .arg("--target-dir")
+    .arg(wasm_dir)
+    .current_dir(plugins);
+    for name in REMOVED_ENV {
+        cmd.env_remove(name);
+    }
+    for (name, _) in env::vars_os() {
+        let name = name.to_string_lossy();
+        if REMOVED_PREFIXES.iter().any(|p| name.starts_with(p)) {
+            cmd.env_remove(name.as_ref());
+        }
+    }
+    let output = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("could not run cargo to build the plugins: {e}"));
+    if !output.status.success() {
+        eprintln!("{}", String::from_utf8_lossy(&output.stdout));
+        eprintln!("{}", String::from_utf8_lossy(&output.stderr));
+        panic!(
+            "building the WebAssembly plugins in {} failed ({}); see the output above. \
+             Is the target installed? Run `rustup target add wasm32-wasip2`. \
+             Set WASM_CONNECT_SKIP_PLUGIN_BUILD=1 to build the host without plugins.",
+            plugins.display(),
+            output.status
+        );
+    }
+}
+
+/// Build the Python plugin with componentize-py; `None` (with a warning) when that is impossible
+/// and not required.
+fn build_python_plugin(repo: &Path, python_dir: &Path) -> Option<PathBuf> {
+    let required = env_flag("WASM_CONNECT_REQUIRE_ALL_PLUGINS");
+    let skip = |why: String| -> Option<PathBuf> {
+        if required {
+            panic!(
+                "WASM_CONNECT_REQUIRE_ALL_PLUGINS=1 but the Python plugin cannot be built: {why}"
+            );
+        }
+        println!("cargo:warning=skipping the Python plugin (ChangeCase): {why}");
+        None
+    };
+    let tool = env::var_os("COMPONENTIZE_PY").unwrap_or_else(|| "componentize-py".into());
+    println!("cargo:rerun-if-env-changed=COMPONENTIZE_PY");
+    let version = match Command::new(&tool).arg("--version").output() {
+        Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).trim().to_string(),
+        _ => {
+            return skip(
+                "componentize-py is not installed (`pip install componentize-py==0.25.1`)".into(),
+            );
+        }
+    };
+
+    let app = repo.join("plugins/python-change-case/app.py");
+    let wit = repo.join("wit");
+    let app_src = match fs::read(&app) {
+        Ok(src) => src,
+        Err(e) => return skip(format!("cannot read {}: {e}", app.display())),
+    };
+    let mut hasher = DefaultHasher::new();
+    version.hash(&mut hasher);
+    app_src.hash(&mut hasher);
+    let mut wit_files: Vec<PathBuf> = fs::read_dir(&wit)
+        .map(|dir| dir.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    wit_files.sort();
+    for file in &wit_files {
+        file.hash(&mut hasher);
+        fs::read(file).unwrap_or_default().hash(&mut hasher);
+    }
+    let stamp = format!("{:016x}", hasher.finish());
+
+    let output = python_dir.join("change_case.wasm");
+    let stamp_file = python_dir.join("change_case.stamp");
+    if output.exists() && fs::read_to_string(&stamp_file).ok().as_deref() == Some(stamp.as_str()) {
+        return Some(output);
+    }
+
+    // Build from a copy so componentize-py writes nothing into the source tree.
+    let src_dir = python_dir.join("src");
+    fs::create_dir_all(&src_dir).expect("create python build directory");
+    fs::write(src_dir.join("app.py"), &app_src).expect("copy app.py");
+    let partial = python_dir.join("change_case.wasm.partial");
+    let result = Command::new(&tool)
+        .arg("-d")
+        .arg(&wit)
+        .args(["-w", "transform-plugin", "componentize", "app", "-p"])
+        .arg(&src_dir)
+        .arg("-o")
+        .arg(&partial)
+        .current_dir(python_dir)
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output();
+    match result {
+        Ok(out) if out.status.success() => {
+            fs::rename(&partial, &output).expect("move change_case.wasm into place");
+            fs::write(&stamp_file, stamp).expect("write change_case.stamp");
+            Some(output)
+        }
+        Ok(out) => {
+            eprintln!("{}", String::from_utf8_lossy(&out.stdout));
+            eprintln!("{}", String::from_utf8_lossy(&out.stderr));
+            skip(format!("componentize-py failed ({})", out.status))
+        }
+        Err(e) => skip(format!("could not run componentize-py: {e}")),
+    }
 }

@@ -30,7 +30,8 @@ fn raw_loop(bootstrap: &str, records: usize) -> Result<Duration, WorkerError> {
     ]
     .into();
     let started = Instant::now();
-    let producer: ThreadedProducer<DefaultProducerContext> = client_config(&settings).create().map_err(startup)?;
+    let producer: ThreadedProducer<DefaultProducerContext> =
+        client_config(&settings).create().map_err(startup)?;
     for i in 0..records {
         let key = i.to_string();
         let mut record = BaseRecord::to("bench-raw").key(&key).payload(PAYLOAD);
@@ -67,7 +68,9 @@ fn raw_loop(bootstrap: &str, records: usize) -> Result<Duration, WorkerError> {
         }
     }
     if seen < records {
-        return Err(startup(format!("raw loop consumed only {seen} of {records} records")));
+        return Err(startup(format!(
+            "raw loop consumed only {seen} of {records} records"
+        )));
     }
     Ok(started.elapsed())
 }
@@ -77,18 +80,35 @@ pub async fn run(records: usize) -> Result<(), WorkerError> {
     let dir = tempfile::tempdir().map_err(startup)?;
     let broker_port = free_port().map_err(startup)?;
     let address = format!("127.0.0.1:{broker_port}");
-    let broker = EmbeddedBroker::start(address.parse().map_err(startup)?, "memory://wasm-connect/", CancellationToken::new())
-        .await
-        .map_err(startup)?;
-    let settings: BTreeMap<String, String> = [("bootstrap.servers".to_string(), address.clone())].into();
+    let broker = EmbeddedBroker::start(
+        address.parse().map_err(startup)?,
+        "memory://wasm-connect/",
+        CancellationToken::new(),
+    )
+    .await
+    .map_err(startup)?;
+    let settings: BTreeMap<String, String> =
+        [("bootstrap.servers".to_string(), address.clone())].into();
     for topic in ["bench-raw", "bench-pipeline"] {
-        crate::kafka::ensure_topic(&settings, topic, 1, 1, &[]).await.map_err(startup)?;
+        crate::kafka::ensure_topic(&settings, topic, 1, 1, &[])
+            .await
+            .map_err(startup)?;
     }
-    println!("Benchmark: {records} records of {} bytes, embedded broker, {} core(s)", PAYLOAD.len(), std::thread::available_parallelism().map_or(1, |n| n.get()));
+    println!(
+        "Benchmark: {records} records of {} bytes, embedded broker, {} core(s)",
+        PAYLOAD.len(),
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
     let bootstrap = address.clone();
-    let raw = tokio::task::spawn_blocking(move || raw_loop(&bootstrap, records)).await.map_err(startup)??;
+    let raw = tokio::task::spawn_blocking(move || raw_loop(&bootstrap, records))
+        .await
+        .map_err(startup)??;
     let raw_rate = records as f64 / raw.as_secs_f64();
-    println!("raw rdkafka produce → consume:         {:>10.0} records/s ({:.2} s)", raw_rate, raw.as_secs_f64());
+    println!(
+        "raw rdkafka produce → consume:         {:>10.0} records/s ({:.2} s)",
+        raw_rate,
+        raw.as_secs_f64()
+    );
 
     let input = dir.path().join("input.txt");
     let output = dir.path().join("output.txt");
@@ -106,18 +126,43 @@ pub async fn run(records: usize) -> Result<(), WorkerError> {
         embedded_broker: false,
         broker_storage: String::new(),
     };
-    let worker = StandaloneWorker::start_with(local_worker_config(dir.path(), broker_port, rest_port), &options).await?;
-    let to_map = |pairs: &[(&str, String)]| -> BTreeMap<String, String> { pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect() };
+    let worker = StandaloneWorker::start_with(
+        local_worker_config(dir.path(), broker_port, rest_port),
+        &options,
+    )
+    .await?;
+    let to_map = |pairs: &[(&str, String)]| -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
+    };
     let started = Instant::now();
     let result = async {
         worker
             .herder
-            .put_connector_config("bench-sink", to_map(&[("connector.class", "FileStreamSink".into()), ("file", output.display().to_string()), ("topics", "bench-pipeline".into())]), false)
+            .put_connector_config(
+                "bench-sink",
+                to_map(&[
+                    ("connector.class", "FileStreamSink".into()),
+                    ("file", output.display().to_string()),
+                    ("topics", "bench-pipeline".into()),
+                ]),
+                false,
+            )
             .await
             .map_err(startup)?;
         worker
             .herder
-            .put_connector_config("bench-source", to_map(&[("connector.class", "FileStreamSource".into()), ("file", input.display().to_string()), ("topic", "bench-pipeline".into())]), false)
+            .put_connector_config(
+                "bench-source",
+                to_map(&[
+                    ("connector.class", "FileStreamSource".into()),
+                    ("file", input.display().to_string()),
+                    ("topic", "bench-pipeline".into()),
+                ]),
+                false,
+            )
             .await
             .map_err(startup)?;
         loop {
@@ -126,7 +171,9 @@ pub async fn run(records: usize) -> Result<(), WorkerError> {
                 return Ok(started.elapsed());
             }
             if started.elapsed() > Duration::from_secs(900) {
-                return Err(startup(format!("pipeline delivered only {lines} of {records} records")));
+                return Err(startup(format!(
+                    "pipeline delivered only {lines} of {records} records"
+                )));
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
@@ -136,8 +183,15 @@ pub async fn run(records: usize) -> Result<(), WorkerError> {
     broker.shutdown().await;
     let pipeline = result?;
     let pipeline_rate = records as f64 / pipeline.as_secs_f64();
-    println!("wasm-connect file → Kafka → file:      {:>10.0} records/s ({:.2} s, includes connector start)", pipeline_rate, pipeline.as_secs_f64());
-    println!("ratio pipeline / raw:                  {:>10.2}", pipeline_rate / raw_rate);
+    println!(
+        "wasm-connect file → Kafka → file:      {:>10.0} records/s ({:.2} s, includes connector start)",
+        pipeline_rate,
+        pipeline.as_secs_f64()
+    );
+    println!(
+        "ratio pipeline / raw:                  {:>10.2}",
+        pipeline_rate / raw_rate
+    );
     Ok(())
 }
 

@@ -34,12 +34,18 @@ impl EmbeddedBroker {
     /// Start a broker listening on `address` with `storage` (`memory://…` or `sqlite://FILE`),
     /// and wait until it accepts connections.
     #[cfg(feature = "embedded-broker")]
-    pub async fn start(address: SocketAddr, storage: &str, cancel: CancellationToken) -> Result<EmbeddedBroker, BrokerError> {
+    pub async fn start(
+        address: SocketAddr,
+        storage: &str,
+        cancel: CancellationToken,
+    ) -> Result<EmbeddedBroker, BrokerError> {
         use tansu_broker::{broker::Broker, coordinator::group::administrator::Controller};
         use tansu_storage::StorageContainer;
 
-        let listener = url::Url::parse(&format!("tcp://{address}")).map_err(|e| BrokerError::Config(e.to_string()))?;
-        let storage = url::Url::parse(storage).map_err(|e| BrokerError::Config(format!("storage {storage}: {e}")))?;
+        let listener = url::Url::parse(&format!("tcp://{address}"))
+            .map_err(|e| BrokerError::Config(e.to_string()))?;
+        let storage = url::Url::parse(storage)
+            .map_err(|e| BrokerError::Config(format!("storage {storage}: {e}")))?;
         let mut broker = Broker::<Controller<StorageContainer>, StorageContainer>::builder()
             .node_id(1)
             .cluster_id("wasm-connect")
@@ -54,7 +60,7 @@ impl EmbeddedBroker {
         let token = cancel.clone();
         let task = tokio::spawn(async move {
             tokio::select! {
-                result = broker.serve(Instant::now()) => {
+                result = broker.serve(tokio::time::Instant::now()) => {
                     if let Err(e) = result {
                         tracing::error!("embedded broker stopped: {e:?}");
                     }
@@ -68,17 +74,27 @@ impl EmbeddedBroker {
                 break;
             }
             if task.is_finished() || Instant::now() > deadline {
-                return Err(BrokerError::Start(format!("nothing accepts connections on {address}")));
+                return Err(BrokerError::Start(format!(
+                    "nothing accepts connections on {address}"
+                )));
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         tracing::info!(%address, "embedded Kafka-protocol broker (tansu) started");
-        Ok(EmbeddedBroker { address, task, cancel })
+        Ok(EmbeddedBroker {
+            address,
+            task,
+            cancel,
+        })
     }
 
     /// Without the `embedded-broker` feature there is nothing to start.
     #[cfg(not(feature = "embedded-broker"))]
-    pub async fn start(_address: SocketAddr, _storage: &str, _cancel: CancellationToken) -> Result<EmbeddedBroker, BrokerError> {
+    pub async fn start(
+        _address: SocketAddr,
+        _storage: &str,
+        _cancel: CancellationToken,
+    ) -> Result<EmbeddedBroker, BrokerError> {
         Err(BrokerError::NotCompiled)
     }
 
@@ -98,5 +114,9 @@ pub fn bootstrap_address(bootstrap: &str) -> Result<SocketAddr, BrokerError> {
         .to_socket_addrs()
         .map_err(|e| BrokerError::Config(format!("bootstrap.servers {first}: {e}")))?
         .find(SocketAddr::is_ipv4)
-        .ok_or_else(|| BrokerError::Config(format!("bootstrap.servers {first} resolves to no IPv4 address")))
+        .ok_or_else(|| {
+            BrokerError::Config(format!(
+                "bootstrap.servers {first} resolves to no IPv4 address"
+            ))
+        })
 }

@@ -18,20 +18,39 @@ pub fn free_port() -> Result<u16, std::io::Error> {
 }
 
 fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 /// Worker properties for an in-process worker on the embedded broker at `broker_port`.
-pub fn local_worker_config(dir: &Path, broker_port: u16, rest_port: u16) -> BTreeMap<String, String> {
+pub fn local_worker_config(
+    dir: &Path,
+    broker_port: u16,
+    rest_port: u16,
+) -> BTreeMap<String, String> {
     let mut config = map(&[
-        ("key.converter", "org.apache.kafka.connect.storage.StringConverter"),
-        ("value.converter", "org.apache.kafka.connect.storage.StringConverter"),
+        (
+            "key.converter",
+            "org.apache.kafka.connect.storage.StringConverter",
+        ),
+        (
+            "value.converter",
+            "org.apache.kafka.connect.storage.StringConverter",
+        ),
         ("offset.flush.interval.ms", "1000"),
         ("consumer.session.timeout.ms", "10000"),
     ]);
-    config.insert("bootstrap.servers".into(), format!("127.0.0.1:{broker_port}"));
+    config.insert(
+        "bootstrap.servers".into(),
+        format!("127.0.0.1:{broker_port}"),
+    );
     config.insert("listeners".into(), format!("http://127.0.0.1:{rest_port}"));
-    config.insert("offset.storage.file.filename".into(), dir.join("offsets.json").display().to_string());
+    config.insert(
+        "offset.storage.file.filename".into(),
+        dir.join("offsets.json").display().to_string(),
+    );
     config
 }
 
@@ -55,8 +74,15 @@ pub async fn run(lines: usize, shutdown: CancellationToken) -> Result<(), Worker
         broker_storage: "memory://wasm-connect/".into(),
     };
     println!("Starting a standalone worker with the embedded broker on 127.0.0.1:{broker_port} …");
-    let worker = StandaloneWorker::start_with(local_worker_config(dir.path(), broker_port, rest_port), &options).await?;
-    println!("REST API: http://{}  (try: curl http://{}/connectors?expand=status)", worker.rest_address, worker.rest_address);
+    let worker = StandaloneWorker::start_with(
+        local_worker_config(dir.path(), broker_port, rest_port),
+        &options,
+    )
+    .await?;
+    println!(
+        "REST API: http://{}  (try: curl http://{}/connectors?expand=status)",
+        worker.rest_address, worker.rest_address
+    );
     let input_path = input.display().to_string();
     let output_path = output.display().to_string();
     let source = map(&[
@@ -64,14 +90,29 @@ pub async fn run(lines: usize, shutdown: CancellationToken) -> Result<(), Worker
         ("file", &input_path),
         ("topic", "demo-lines"),
         ("transforms", "route"),
-        ("transforms.route.type", "org.apache.kafka.connect.transforms.RegexRouter"),
+        (
+            "transforms.route.type",
+            "org.apache.kafka.connect.transforms.RegexRouter",
+        ),
         ("transforms.route.regex", "demo-(.*)"),
         ("transforms.route.replacement", "wasm-$1"),
     ]);
-    let mut sink = map(&[("connector.class", "FileStreamSink"), ("file", &output_path), ("topics", "wasm-lines")]);
-    let python = worker.herder.plugins(false).iter().any(|p| p.class == "ChangeCase");
+    let mut sink = map(&[
+        ("connector.class", "FileStreamSink"),
+        ("file", &output_path),
+        ("topics", "wasm-lines"),
+    ]);
+    let python = worker
+        .herder
+        .plugins(false)
+        .iter()
+        .any(|p| p.class == "ChangeCase");
     if python {
-        sink.extend(map(&[("transforms", "shout"), ("transforms.shout.type", "ChangeCase"), ("transforms.shout.case", "upper")]));
+        sink.extend(map(&[
+            ("transforms", "shout"),
+            ("transforms.shout.type", "ChangeCase"),
+            ("transforms.shout.case", "upper"),
+        ]));
     }
     let result = async {
         worker.herder.put_connector_config("demo-file-source", source, false).await.map_err(|e| WorkerError::Config(e.to_string()))?;

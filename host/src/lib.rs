@@ -6,15 +6,15 @@
 //! [`offsets`] (source offset storage), [`herder`] (connector lifecycle), [`rest`] (the REST API),
 //! [`broker`] (the embedded Kafka-protocol broker), [`worker`] (putting a worker together).
 
+pub mod bench;
+pub mod broker;
 pub mod config;
-pub mod runtime;
+pub mod demo;
 pub mod herder;
-pub mod rest;
 pub mod kafka;
 pub mod offsets;
 pub mod plugins;
+pub mod rest;
+pub mod runtime;
 pub mod task;
-pub mod broker;
 pub mod worker;
-pub mod bench;
-pub mod demo;

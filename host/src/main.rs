@@ -9,7 +9,11 @@ use tokio_util::sync::CancellationToken;
 use wasm_connect::worker::{StandaloneOptions, run_standalone};
 
 #[derive(Parser, Debug)]
-#[command(name = "wasm-connect", version, about = "Kafka Connect with WebAssembly plugins")]
+#[command(
+    name = "wasm-connect",
+    version,
+    about = "Kafka Connect with WebAssembly plugins"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -56,7 +60,10 @@ enum Command {
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tansu=warn,libsql=warn"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_target(false).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .init();
 }
 
 /// Cancel `token` on SIGTERM or SIGINT.
@@ -88,13 +95,29 @@ async fn main() -> ExitCode {
     let shutdown = CancellationToken::new();
     cancel_on_signals(shutdown.clone());
     let result: Result<(), String> = match cli.command {
-        Command::Standalone { embedded_broker, broker_storage, worker_properties, connectors } => {
-            let options = StandaloneOptions { worker_properties, connector_files: connectors, embedded_broker, broker_storage };
-            run_standalone(options, shutdown).await.map_err(|e| e.to_string())
+        Command::Standalone {
+            embedded_broker,
+            broker_storage,
+            worker_properties,
+            connectors,
+        } => {
+            let options = StandaloneOptions {
+                worker_properties,
+                connector_files: connectors,
+                embedded_broker,
+                broker_storage,
+            };
+            run_standalone(options, shutdown)
+                .await
+                .map_err(|e| e.to_string())
         }
         Command::Broker { listen, storage } => run_broker(listen, &storage, shutdown).await,
-        Command::Demo { lines } => wasm_connect::demo::run(lines, shutdown).await.map_err(|e| e.to_string()),
-        Command::Bench { records } => wasm_connect::bench::run(records).await.map_err(|e| e.to_string()),
+        Command::Demo { lines } => wasm_connect::demo::run(lines, shutdown)
+            .await
+            .map_err(|e| e.to_string()),
+        Command::Bench { records } => wasm_connect::bench::run(records)
+            .await
+            .map_err(|e| e.to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -105,8 +128,16 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run_broker(listen: SocketAddr, storage: &str, shutdown: CancellationToken) -> Result<(), String> {
-    let storage = if storage == "memory" { "memory://wasm-connect/".to_string() } else { storage.to_string() };
+async fn run_broker(
+    listen: SocketAddr,
+    storage: &str,
+    shutdown: CancellationToken,
+) -> Result<(), String> {
+    let storage = if storage == "memory" {
+        "memory://wasm-connect/".to_string()
+    } else {
+        storage.to_string()
+    };
     let broker = wasm_connect::broker::EmbeddedBroker::start(listen, &storage, shutdown.clone())
         .await
         .map_err(|e| e.to_string())?;

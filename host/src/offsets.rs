@@ -37,7 +37,11 @@ pub trait OffsetBackingStore: Send + Sync {
     /// The committed offset for `partition` of `connector`.
     fn get(&self, connector: &str, partition: &OffsetMap) -> Option<OffsetMap>;
     /// Durably store offsets of `connector`; returns only after they are safe.
-    fn put(&self, connector: &str, offsets: &[(OffsetMap, OffsetMap)]) -> Result<(), OffsetStoreError>;
+    fn put(
+        &self,
+        connector: &str,
+        offsets: &[(OffsetMap, OffsetMap)],
+    ) -> Result<(), OffsetStoreError>;
     /// Every (partition, offset) of `connector`.
     fn connector_offsets(&self, connector: &str) -> Vec<(OffsetMap, OffsetMap)>;
 }
@@ -63,9 +67,17 @@ impl FileOffsetStore {
                 message: e.to_string(),
             })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => BTreeMap::new(),
-            Err(source) => return Err(OffsetStoreError::Io { path: path.to_path_buf(), source }),
+            Err(source) => {
+                return Err(OffsetStoreError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                });
+            }
         };
-        Ok(FileOffsetStore { path: path.to_path_buf(), data: Mutex::new(data) })
+        Ok(FileOffsetStore {
+            path: path.to_path_buf(),
+            data: Mutex::new(data),
+        })
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, serde_json::Value>> {
@@ -75,9 +87,19 @@ impl FileOffsetStore {
         }
     }
 
-    fn write_file(&self, data: &BTreeMap<String, serde_json::Value>) -> Result<(), OffsetStoreError> {
-        let io = |source| OffsetStoreError::Io { path: self.path.clone(), source };
-        let dir = self.path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    fn write_file(
+        &self,
+        data: &BTreeMap<String, serde_json::Value>,
+    ) -> Result<(), OffsetStoreError> {
+        let io = |source| OffsetStoreError::Io {
+            path: self.path.clone(),
+            source,
+        };
+        let dir = self
+            .path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(io)?;
         let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
         let bytes = serde_json::to_vec_pretty(data).map_err(|e| io(std::io::Error::other(e)))?;
@@ -95,10 +117,15 @@ impl FileOffsetStore {
 impl OffsetBackingStore for FileOffsetStore {
     fn get(&self, connector: &str, partition: &OffsetMap) -> Option<OffsetMap> {
         let data = self.lock();
-        data.get(&offset_key(connector, partition)).and_then(offset_map_from_json)
+        data.get(&offset_key(connector, partition))
+            .and_then(offset_map_from_json)
     }
 
-    fn put(&self, connector: &str, offsets: &[(OffsetMap, OffsetMap)]) -> Result<(), OffsetStoreError> {
+    fn put(
+        &self,
+        connector: &str,
+        offsets: &[(OffsetMap, OffsetMap)],
+    ) -> Result<(), OffsetStoreError> {
         if offsets.is_empty() {
             return Ok(());
         }
@@ -118,7 +145,10 @@ impl OffsetBackingStore for FileOffsetStore {
                 if parts.first()?.as_str()? != connector {
                     return None;
                 }
-                Some((offset_map_from_json(parts.get(1)?)?, offset_map_from_json(value)?))
+                Some((
+                    offset_map_from_json(parts.get(1)?)?,
+                    offset_map_from_json(value)?,
+                ))
             })
             .collect()
     }
@@ -152,14 +182,22 @@ mod tests {
         {
             let store = FileOffsetStore::open(&path).expect("open");
             assert_eq!(store.get("src", &partition), None);
-            store.put("src", &[(partition.clone(), offset.clone())]).expect("put");
+            store
+                .put("src", &[(partition.clone(), offset.clone())])
+                .expect("put");
         }
         let store = FileOffsetStore::open(&path).expect("reopen");
         assert_eq!(store.get("src", &partition), Some(offset.clone()));
         assert_eq!(store.get("other", &partition), None);
-        assert_eq!(store.connector_offsets("src"), vec![(partition.clone(), offset)]);
+        assert_eq!(
+            store.connector_offsets("src"),
+            vec![(partition.clone(), offset)]
+        );
         let text = std::fs::read_to_string(&path).expect("read");
-        assert!(text.contains(r#""[\"src\",{\"filename\":\"/in.txt\"}]""#), "{text}");
+        assert!(
+            text.contains(r#""[\"src\",{\"filename\":\"/in.txt\"}]""#),
+            "{text}"
+        );
     }
 
     #[test]
@@ -167,6 +205,9 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("offsets.json");
         std::fs::write(&path, "not json").expect("write");
-        assert!(matches!(FileOffsetStore::open(&path), Err(OffsetStoreError::Corrupt { .. })));
+        assert!(matches!(
+            FileOffsetStore::open(&path),
+            Err(OffsetStoreError::Corrupt { .. })
+        ));
     }
 }

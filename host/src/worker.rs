@@ -54,42 +54,58 @@ impl StandaloneWorker {
     /// Start a worker as `connect-standalone` does; connectors from files are validated first and
     /// any invalid one stops the start with its errors.
     pub async fn start(options: &StandaloneOptions) -> Result<StandaloneWorker, WorkerError> {
-        let raw = load_config_file(&options.worker_properties).map_err(|e| WorkerError::Config(e.to_string()))?;
+        let raw = load_config_file(&options.worker_properties)
+            .map_err(|e| WorkerError::Config(e.to_string()))?;
         Self::start_with(raw, options).await
     }
 
     /// Start from worker properties already read.
-    pub async fn start_with(raw: BTreeMap<String, String>, options: &StandaloneOptions) -> Result<StandaloneWorker, WorkerError> {
+    pub async fn start_with(
+        raw: BTreeMap<String, String>,
+        options: &StandaloneOptions,
+    ) -> Result<StandaloneWorker, WorkerError> {
         let config = WorkerConfig::parse(raw).map_err(|infos| {
             let errors: Vec<String> = infos.errors().map(|(k, m)| format!("  {k}: {m}")).collect();
-            WorkerError::Config(format!("worker configuration is invalid:\n{}", errors.join("\n")))
+            WorkerError::Config(format!(
+                "worker configuration is invalid:\n{}",
+                errors.join("\n")
+            ))
         })?;
         let offsets_file = config.offset_storage_file.clone().ok_or_else(|| {
-            WorkerError::Config("offset.storage.file.filename is required in standalone mode".into())
+            WorkerError::Config(
+                "offset.storage.file.filename is required in standalone mode".into(),
+            )
         })?;
         let broker = if options.embedded_broker {
-            let address = bootstrap_address(&config.bootstrap_servers).map_err(|e| WorkerError::Config(e.to_string()))?;
-            let broker = EmbeddedBroker::start(address, &options.broker_storage, CancellationToken::new())
-                .await
-                .map_err(|e| WorkerError::Startup(e.to_string()))?;
+            let address = bootstrap_address(&config.bootstrap_servers)
+                .map_err(|e| WorkerError::Config(e.to_string()))?;
+            let broker =
+                EmbeddedBroker::start(address, &options.broker_storage, CancellationToken::new())
+                    .await
+                    .map_err(|e| WorkerError::Startup(e.to_string()))?;
             Some(broker)
         } else {
             None
         };
-        let offsets = FileOffsetStore::open(&offsets_file).map_err(|e| WorkerError::Startup(e.to_string()))?;
-        let config = Arc::new(config);
-        let runtime = PluginRuntime::new(config.plugin_cache_dir.clone()).map_err(|e| WorkerError::Startup(e.to_string()))?;
-        let plugin_path = config.plugin_path.clone();
-        let registry = tokio::task::spawn_blocking(move || PluginRegistry::load(&runtime, &plugin_path))
-            .await
-            .map_err(|e| WorkerError::Startup(e.to_string()))?
+        let offsets = FileOffsetStore::open(&offsets_file)
             .map_err(|e| WorkerError::Startup(e.to_string()))?;
+        let config = Arc::new(config);
+        let runtime = PluginRuntime::new(config.plugin_cache_dir.clone())
+            .map_err(|e| WorkerError::Startup(e.to_string()))?;
+        let plugin_path = config.plugin_path.clone();
+        let registry =
+            tokio::task::spawn_blocking(move || PluginRegistry::load(&runtime, &plugin_path))
+                .await
+                .map_err(|e| WorkerError::Startup(e.to_string()))?
+                .map_err(|e| WorkerError::Startup(e.to_string()))?;
         let settings = config.client_settings("admin", &BTreeMap::new());
-        let cluster_id = tokio::task::spawn_blocking(move || crate::kafka::cluster_id(&settings, Duration::from_secs(30)))
-            .await
-            .map_err(|e| WorkerError::Startup(e.to_string()))?
-            .map_err(|e| WorkerError::Startup(format!("cannot reach Kafka: {e}")))?
-            .unwrap_or_default();
+        let cluster_id = tokio::task::spawn_blocking(move || {
+            crate::kafka::cluster_id(&settings, Duration::from_secs(30))
+        })
+        .await
+        .map_err(|e| WorkerError::Startup(e.to_string()))?
+        .map_err(|e| WorkerError::Startup(format!("cannot reach Kafka: {e}")))?
+        .unwrap_or_default();
         tracing::info!(%cluster_id, bootstrap = %config.bootstrap_servers, "connected to Kafka");
         let ctx = Arc::new(WorkerContext {
             config: config.clone(),
@@ -101,13 +117,33 @@ impl StandaloneWorker {
         let herder = Arc::new(StandaloneHerder::new(ctx));
         let listener = tokio::net::TcpListener::bind(config.rest_listener)
             .await
-            .map_err(|e| WorkerError::Startup(format!("cannot listen on {}: {e}", config.rest_listener)))?;
-        let rest_address = listener.local_addr().map_err(|e| WorkerError::Startup(e.to_string()))?;
+            .map_err(|e| {
+                WorkerError::Startup(format!("cannot listen on {}: {e}", config.rest_listener))
+            })?;
+        let rest_address = listener
+            .local_addr()
+            .map_err(|e| WorkerError::Startup(e.to_string()))?;
         let rest_cancel = CancellationToken::new();
-        let info = crate::rest::ServerInfo { version: env!("CARGO_PKG_VERSION").to_string(), commit: option_env!("WASM_CONNECT_COMMIT").unwrap_or("unknown").to_string() };
-        let rest_task = tokio::spawn(crate::rest::serve(herder.clone(), info, listener, rest_cancel.clone()));
+        let info = crate::rest::ServerInfo {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            commit: option_env!("WASM_CONNECT_COMMIT")
+                .unwrap_or("unknown")
+                .to_string(),
+        };
+        let rest_task = tokio::spawn(crate::rest::serve(
+            herder.clone(),
+            info,
+            listener,
+            rest_cancel.clone(),
+        ));
         tracing::info!(%rest_address, worker_id = %config.worker_id, "REST API listening");
-        let worker = StandaloneWorker { herder, rest_address, rest_task, rest_cancel, broker };
+        let worker = StandaloneWorker {
+            herder,
+            rest_address,
+            rest_task,
+            rest_cancel,
+            broker,
+        };
         for file in &options.connector_files {
             let map = load_config_file(file).map_err(|e| WorkerError::Config(e.to_string()))?;
             if let Err(e) = worker.herder.add_connector(map).await {
@@ -132,7 +168,10 @@ impl StandaloneWorker {
 }
 
 /// Run `wasm-connect standalone` until `shutdown` is cancelled (SIGTERM or SIGINT).
-pub async fn run_standalone(options: StandaloneOptions, shutdown: CancellationToken) -> Result<(), WorkerError> {
+pub async fn run_standalone(
+    options: StandaloneOptions,
+    shutdown: CancellationToken,
+) -> Result<(), WorkerError> {
     let worker = StandaloneWorker::start(&options).await?;
     shutdown.cancelled().await;
     tracing::info!("shutting down");

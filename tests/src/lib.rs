@@ -22,16 +22,26 @@ pub fn target_profile_dir() -> Result<PathBuf> {
 pub fn worker_binary() -> Result<PathBuf> {
     let path = target_profile_dir()?.join("wasm-connect");
     if !path.exists() {
-        bail!("{} is missing: run `cargo build -p wasm-connect` (cargo test --workspace builds it)", path.display());
+        bail!(
+            "{} is missing: run `cargo build -p wasm-connect` (cargo test --workspace builds it)",
+            path.display()
+        );
     }
     Ok(path)
 }
 
 /// Directory of the test-fixture plugins (trap, loop, OOM, counting source).
 pub fn fixtures_dir() -> Result<PathBuf> {
-    let dir = target_profile_dir()?.parent().context("no target dir")?.join("wasm-plugins").join("fixtures");
+    let dir = target_profile_dir()?
+        .parent()
+        .context("no target dir")?
+        .join("wasm-plugins")
+        .join("fixtures");
     if !dir.exists() {
-        bail!("{} is missing: the host build compiles the fixture plugins", dir.display());
+        bail!(
+            "{} is missing: the host build compiles the fixture plugins",
+            dir.display()
+        );
     }
     Ok(dir)
 }
@@ -68,14 +78,23 @@ pub struct Process {
 impl Process {
     fn spawn(mut command: Command, log: PathBuf) -> Result<Process> {
         let file = std::fs::File::create(&log)?;
-        command.stdout(Stdio::from(file.try_clone()?)).stderr(Stdio::from(file));
-        let child = command.spawn().with_context(|| format!("cannot start {command:?}"))?;
-        Ok(Process { child: Some(child), log })
+        command
+            .stdout(Stdio::from(file.try_clone()?))
+            .stderr(Stdio::from(file));
+        let child = command
+            .spawn()
+            .with_context(|| format!("cannot start {command:?}"))?;
+        Ok(Process {
+            child: Some(child),
+            log,
+        })
     }
 
     /// Send SIGTERM and wait for the process to exit.
     pub fn terminate(&mut self, timeout: Duration) -> Result<()> {
-        let Some(mut child) = self.child.take() else { return Ok(()) };
+        let Some(mut child) = self.child.take() else {
+            return Ok(());
+        };
         let pid = libc::pid_t::try_from(child.id())?;
         // SAFETY-free: kill(2) through libc with a pid we own.
         send_signal(pid, libc::SIGTERM);
@@ -87,7 +106,10 @@ impl Process {
             std::thread::sleep(Duration::from_millis(50));
         }
         let _ = child.kill();
-        bail!("process did not exit within {timeout:?} of SIGTERM; log: {}", self.log.display())
+        bail!(
+            "process did not exit within {timeout:?} of SIGTERM; log: {}",
+            self.log.display()
+        )
     }
 
     /// `kill -9`.
@@ -138,7 +160,10 @@ impl BrokerProcess {
         command.args(["broker", "--listen", &format!("127.0.0.1:{port}")]);
         let process = Process::spawn(command, dir.join("broker.log"))?;
         wait_for_port(port, Duration::from_secs(30))?;
-        Ok(BrokerProcess { process, bootstrap: format!("127.0.0.1:{port}") })
+        Ok(BrokerProcess {
+            process,
+            bootstrap: format!("127.0.0.1:{port}"),
+        })
     }
 }
 
@@ -151,14 +176,29 @@ pub struct WorkerProcess {
 }
 
 /// Worker properties for tests: String converters, fast offset flushes, shared plugin cache.
-pub fn worker_properties(dir: &Path, bootstrap: &str, rest_port: u16, extra: &[(&str, &str)]) -> Result<PathBuf> {
+pub fn worker_properties(
+    dir: &Path,
+    bootstrap: &str,
+    rest_port: u16,
+    extra: &[(&str, &str)],
+) -> Result<PathBuf> {
     let path = dir.join(format!("worker-{rest_port}.properties"));
     let mut file = std::fs::File::create(&path)?;
     writeln!(file, "bootstrap.servers={bootstrap}")?;
     writeln!(file, "listeners=http://127.0.0.1:{rest_port}")?;
-    writeln!(file, "key.converter=org.apache.kafka.connect.storage.StringConverter")?;
-    writeln!(file, "value.converter=org.apache.kafka.connect.storage.StringConverter")?;
-    writeln!(file, "offset.storage.file.filename={}", dir.join("offsets.json").display())?;
+    writeln!(
+        file,
+        "key.converter=org.apache.kafka.connect.storage.StringConverter"
+    )?;
+    writeln!(
+        file,
+        "value.converter=org.apache.kafka.connect.storage.StringConverter"
+    )?;
+    writeln!(
+        file,
+        "offset.storage.file.filename={}",
+        dir.join("offsets.json").display()
+    )?;
     writeln!(file, "offset.flush.interval.ms=500")?;
     writeln!(file, "task.shutdown.graceful.timeout.ms=10000")?;
     writeln!(file, "consumer.session.timeout.ms=6000")?;
@@ -183,10 +223,19 @@ pub fn connector_file(dir: &Path, name: &str, pairs: &[(&str, &str)]) -> Result<
 
 impl WorkerProcess {
     /// Start `wasm-connect standalone worker.properties connectors…` and wait for REST.
-    pub fn start(dir: &Path, worker: &Path, rest_port: u16, connectors: &[PathBuf], log_name: &str) -> Result<WorkerProcess> {
+    pub fn start(
+        dir: &Path,
+        worker: &Path,
+        rest_port: u16,
+        connectors: &[PathBuf],
+        log_name: &str,
+    ) -> Result<WorkerProcess> {
         let mut command = Command::new(worker_binary()?);
         command.arg("standalone").arg(worker).args(connectors);
-        command.env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "info,tansu=warn,libsql=warn".into()));
+        command.env(
+            "RUST_LOG",
+            std::env::var("RUST_LOG").unwrap_or_else(|_| "info,tansu=warn,libsql=warn".into()),
+        );
         let mut process = Process::spawn(command, dir.join(log_name))?;
         let url = format!("http://127.0.0.1:{rest_port}");
         let deadline = Instant::now() + Duration::from_secs(180);
@@ -199,7 +248,10 @@ impl WorkerProcess {
             if let Some(child) = process.child.as_mut()
                 && let Some(status) = child.try_wait()?
             {
-                bail!("worker exited with {status} before REST came up:\n{}", process.output());
+                bail!(
+                    "worker exited with {status} before REST came up:\n{}",
+                    process.output()
+                );
             }
             if Instant::now() > deadline {
                 bail!("worker REST did not come up:\n{}", process.output());
@@ -210,9 +262,16 @@ impl WorkerProcess {
     }
 
     /// A REST call: (status, JSON body or Null).
-    pub fn call(&self, method: &str, path: &str, body: Option<serde_json::Value>) -> Result<(u16, serde_json::Value)> {
+    pub fn call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> Result<(u16, serde_json::Value)> {
         let url = format!("{}{path}", self.url);
-        let config = ureq::Agent::config_builder().http_status_as_error(false).build();
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build();
         let agent = ureq::Agent::new_with_config(config);
         let mut response = match (method, body) {
             ("GET", _) => agent.get(&url).call()?,
@@ -225,16 +284,27 @@ impl WorkerProcess {
         };
         let status = response.status().as_u16();
         let text = response.body_mut().read_to_string().unwrap_or_default();
-        let json = if text.is_empty() { serde_json::Value::Null } else { serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)) };
+        let json = if text.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text))
+        };
         Ok((status, json))
     }
 
     /// Wait until `check` passes on the connector's status, or fail with the last status.
-    pub fn wait_status(&self, connector: &str, timeout: Duration, check: impl Fn(&serde_json::Value) -> bool) -> Result<serde_json::Value> {
+    pub fn wait_status(
+        &self,
+        connector: &str,
+        timeout: Duration,
+        check: impl Fn(&serde_json::Value) -> bool,
+    ) -> Result<serde_json::Value> {
         let deadline = Instant::now() + timeout;
         let mut last = serde_json::Value::Null;
         while Instant::now() < deadline {
-            if let Ok((200, status)) = self.call("GET", &format!("/connectors/{connector}/status"), None) {
+            if let Ok((200, status)) =
+                self.call("GET", &format!("/connectors/{connector}/status"), None)
+            {
                 if check(&status) {
                     return Ok(status);
                 }
@@ -242,13 +312,18 @@ impl WorkerProcess {
             }
             std::thread::sleep(Duration::from_millis(200));
         }
-        bail!("status of {connector} never matched; last: {last}\nworker log:\n{}", self.process.output())
+        bail!(
+            "status of {connector} never matched; last: {last}\nworker log:\n{}",
+            self.process.output()
+        )
     }
 }
 
 /// Count lines of a file (0 if missing).
 pub fn line_count(path: &Path) -> usize {
-    std::fs::read(path).map(|b| b.iter().filter(|c| **c == b'\n').count()).unwrap_or(0)
+    std::fs::read(path)
+        .map(|b| b.iter().filter(|c| **c == b'\n').count())
+        .unwrap_or(0)
 }
 
 /// Wait until `path` has at least `lines` lines.
@@ -260,5 +335,9 @@ pub fn wait_for_lines(path: &Path, lines: usize, timeout: Duration) -> Result<()
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    bail!("{} has {} lines, expected {lines} within {timeout:?}", path.display(), line_count(path))
+    bail!(
+        "{} has {} lines, expected {lines} within {timeout:?}",
+        path.display(),
+        line_count(path)
+    )
 }

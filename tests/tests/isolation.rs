@@ -5,11 +5,16 @@
 use std::time::Duration;
 
 use anyhow::Result;
-use wasm_connect_tests::{BrokerProcess, WorkerProcess, connector_file, fixtures_dir, free_port, line_count, wait_for_lines, worker_properties};
+use wasm_connect_tests::{
+    BrokerProcess, WorkerProcess, connector_file, fixtures_dir, free_port, line_count,
+    wait_for_lines, worker_properties,
+};
 
 fn failed_with(status: &serde_json::Value, needle: &str) -> bool {
     status["tasks"][0]["state"] == "FAILED"
-        && status["tasks"][0]["trace"].as_str().is_some_and(|t| t.contains(needle))
+        && status["tasks"][0]["trace"]
+            .as_str()
+            .is_some_and(|t| t.contains(needle))
 }
 
 #[test]
@@ -18,33 +23,73 @@ fn bad_plugins_fail_only_their_own_task() -> Result<()> {
     let broker = BrokerProcess::start(dir.path())?;
     let port = free_port()?;
     let fixtures = fixtures_dir()?.display().to_string();
-    let props = worker_properties(dir.path(), &broker.bootstrap, port, &[("plugin.path", &fixtures)])?;
+    let props = worker_properties(
+        dir.path(),
+        &broker.bootstrap,
+        port,
+        &[("plugin.path", &fixtures)],
+    )?;
     let output = dir.path().join("healthy.txt");
     let output_path = output.display().to_string();
     let mut files = vec![
-        connector_file(dir.path(), "healthy-source", &[("connector.class", "CountingSource"), ("topic", "healthy"), ("batch.size", "50")])?,
-        connector_file(dir.path(), "healthy-sink", &[("connector.class", "FileStreamSink"), ("topics", "healthy"), ("file", &output_path)])?,
+        connector_file(
+            dir.path(),
+            "healthy-source",
+            &[
+                ("connector.class", "CountingSource"),
+                ("topic", "healthy"),
+                ("batch.size", "50"),
+            ],
+        )?,
+        connector_file(
+            dir.path(),
+            "healthy-sink",
+            &[
+                ("connector.class", "FileStreamSink"),
+                ("topics", "healthy"),
+                ("file", &output_path),
+            ],
+        )?,
     ];
     for (name, transform, extra) in [
-        ("trapping", "TrapTransform", ("wasm.call.timeout.ms", "30000")),
+        (
+            "trapping",
+            "TrapTransform",
+            ("wasm.call.timeout.ms", "30000"),
+        ),
         ("looping", "LoopTransform", ("wasm.call.timeout.ms", "1000")),
-        ("hungry", "OomTransform", ("wasm.memory.max.bytes", "67108864")),
+        (
+            "hungry",
+            "OomTransform",
+            ("wasm.memory.max.bytes", "67108864"),
+        ),
     ] {
-        files.push(connector_file(dir.path(), name, &[
-            ("connector.class", "CountingSource"),
-            ("topic", name),
-            ("transforms", "bad"),
-            ("transforms.bad.type", transform),
-            extra,
-        ])?);
+        files.push(connector_file(
+            dir.path(),
+            name,
+            &[
+                ("connector.class", "CountingSource"),
+                ("topic", name),
+                ("transforms", "bad"),
+                ("transforms.bad.type", transform),
+                extra,
+            ],
+        )?);
     }
     let worker = WorkerProcess::start(dir.path(), &props, port, &files, "worker.log")?;
     let timeout = Duration::from_secs(120);
     let trap = worker.wait_status("trapping", timeout, |s| failed_with(s, "unreachable"))?;
-    let looping = worker.wait_status("looping", timeout, |s| failed_with(s, "wasm.call.timeout.ms"))?;
-    let hungry = worker.wait_status("hungry", timeout, |s| failed_with(s, "wasm.memory.max.bytes"))?;
+    let looping = worker.wait_status("looping", timeout, |s| {
+        failed_with(s, "wasm.call.timeout.ms")
+    })?;
+    let hungry = worker.wait_status("hungry", timeout, |s| {
+        failed_with(s, "wasm.memory.max.bytes")
+    })?;
     for status in [&trap, &looping, &hungry] {
-        assert_eq!(status["connector"]["state"], "RUNNING", "only the task fails: {status}");
+        assert_eq!(
+            status["connector"]["state"], "RUNNING",
+            "only the task fails: {status}"
+        );
     }
     // The healthy pipeline keeps delivering after the failures.
     wait_for_lines(&output, 100, timeout)?;

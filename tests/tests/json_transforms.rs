@@ -11,17 +11,25 @@ use wasm_connect::plugins::PluginRegistry;
 use wasm_connect::runtime::{Grants, InstanceContext, PluginRuntime, TransformInstance};
 use wasm_connect_data::converter::create_converter;
 use wasm_connect_data::{ConnectRecord, SchemaAndValue};
-use wasm_connect_tests::{BrokerProcess, WorkerProcess, connector_file, free_port, plugin_cache_dir, wait_for_lines, worker_properties};
+use wasm_connect_tests::{
+    BrokerProcess, WorkerProcess, connector_file, free_port, plugin_cache_dir, wait_for_lines,
+    worker_properties,
+};
 
 fn settings(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 #[test]
 fn insert_field_adds_the_field_and_its_schema_to_a_json_struct() -> Result<()> {
     let runtime = PluginRuntime::new(plugin_cache_dir()?)?;
     let registry = PluginRegistry::load(&runtime, &[])?;
-    let plugin = registry.find("org.apache.kafka.connect.transforms.InsertField$Value").context("InsertField$Value is shipped")?;
+    let plugin = registry
+        .find("org.apache.kafka.connect.transforms.InsertField$Value")
+        .context("InsertField$Value is shipped")?;
     let ctx = InstanceContext {
         connector: "test".into(),
         role: "transform".into(),
@@ -30,9 +38,17 @@ fn insert_field_adds_the_field_and_its_schema_to_a_json_struct() -> Result<()> {
         call_timeout: Duration::from_secs(10),
         offsets: None,
     };
-    let config = settings(&[("static.field", "origin"), ("static.value", "wasm"), ("topic.field", "topic")]);
+    let config = settings(&[
+        ("static.field", "origin"),
+        ("static.value", "wasm"),
+        ("topic.field", "topic"),
+    ]);
     let mut transform = TransformInstance::new(plugin.loaded.clone(), &ctx, &config)?;
-    let converter = create_converter("org.apache.kafka.connect.json.JsonConverter", &settings(&[("schemas.enable", "true")]), false)?;
+    let converter = create_converter(
+        "org.apache.kafka.connect.json.JsonConverter",
+        &settings(&[("schemas.enable", "true")]),
+        false,
+    )?;
     let input = json!({
         "schema": {"type": "struct", "optional": false, "name": "person", "fields": [
             {"field": "name", "type": "string", "optional": false},
@@ -41,24 +57,44 @@ fn insert_field_adds_the_field_and_its_schema_to_a_json_struct() -> Result<()> {
         "payload": {"name": "Ada", "age": 36}
     });
     let value = converter.to_connect("people", Some(input.to_string().as_bytes()))?;
-    let record = ConnectRecord { topic: "people".into(), value, key: SchemaAndValue::null(), ..ConnectRecord::default() };
+    let record = ConnectRecord {
+        topic: "people".into(),
+        value,
+        key: SchemaAndValue::null(),
+        ..ConnectRecord::default()
+    };
     let mut out = transform.apply(&[record])?;
     let record = out.pop().context("one result")??.context("not dropped")?;
-    let bytes = converter.from_connect("people", &record.value)?.context("a value")?;
+    let bytes = converter
+        .from_connect("people", &record.value)?
+        .context("a value")?;
     let output: serde_json::Value = serde_json::from_slice(&bytes)?;
-    assert_eq!(output["payload"], json!({"name": "Ada", "age": 36, "origin": "wasm", "topic": "people"}), "{output}");
+    assert_eq!(
+        output["payload"],
+        json!({"name": "Ada", "age": 36, "origin": "wasm", "topic": "people"}),
+        "{output}"
+    );
     let fields: Vec<(String, String, bool)> = output["schema"]["fields"]
         .as_array()
         .context("fields")?
         .iter()
-        .map(|f| (f["field"].as_str().unwrap_or("").to_string(), f["type"].as_str().unwrap_or("").to_string(), f["optional"].as_bool().unwrap_or(false)))
+        .map(|f| {
+            (
+                f["field"].as_str().unwrap_or("").to_string(),
+                f["type"].as_str().unwrap_or("").to_string(),
+                f["optional"].as_bool().unwrap_or(false),
+            )
+        })
         .collect();
-    assert_eq!(fields, vec![
-        ("name".to_string(), "string".to_string(), false),
-        ("age".to_string(), "int32".to_string(), true),
-        ("origin".to_string(), "string".to_string(), true),
-        ("topic".to_string(), "string".to_string(), true),
-    ]);
+    assert_eq!(
+        fields,
+        vec![
+            ("name".to_string(), "string".to_string(), false),
+            ("age".to_string(), "int32".to_string(), true),
+            ("origin".to_string(), "string".to_string(), true),
+            ("topic".to_string(), "string".to_string(), true),
+        ]
+    );
     assert_eq!(output["schema"]["type"], "struct");
     Ok(())
 }
@@ -73,18 +109,34 @@ fn python_transform_runs_in_a_worker_pipeline() -> Result<()> {
     let output = dir.path().join("out.txt");
     std::fs::write(&input, "hello wasm\nfrom python\n")?;
     let files = vec![
-        connector_file(dir.path(), "py-source", &[
-            ("connector.class", "FileStreamSource"),
-            ("file", &input.display().to_string()),
-            ("topic", "py-lines"),
-            ("transforms", "shout"),
-            ("transforms.shout.type", "ChangeCase"),
-            ("transforms.shout.case", "upper"),
-        ])?,
-        connector_file(dir.path(), "py-sink", &[("connector.class", "FileStreamSink"), ("file", &output.display().to_string()), ("topics", "py-lines")])?,
+        connector_file(
+            dir.path(),
+            "py-source",
+            &[
+                ("connector.class", "FileStreamSource"),
+                ("file", &input.display().to_string()),
+                ("topic", "py-lines"),
+                ("transforms", "shout"),
+                ("transforms.shout.type", "ChangeCase"),
+                ("transforms.shout.case", "upper"),
+            ],
+        )?,
+        connector_file(
+            dir.path(),
+            "py-sink",
+            &[
+                ("connector.class", "FileStreamSink"),
+                ("file", &output.display().to_string()),
+                ("topics", "py-lines"),
+            ],
+        )?,
     ];
     let worker = WorkerProcess::start(dir.path(), &props, port, &files, "worker.log")?;
-    wait_for_lines(&output, 2, Duration::from_secs(180)).map_err(|e| anyhow::anyhow!("{e}\n{}", worker.process.output()))?;
-    assert_eq!(std::fs::read_to_string(&output)?, "HELLO WASM\nFROM PYTHON\n");
+    wait_for_lines(&output, 2, Duration::from_secs(180))
+        .map_err(|e| anyhow::anyhow!("{e}\n{}", worker.process.output()))?;
+    assert_eq!(
+        std::fs::read_to_string(&output)?,
+        "HELLO WASM\nFROM PYTHON\n"
+    );
     Ok(())
 }

@@ -14,43 +14,85 @@ fn rest_errors_match_kafka_connect() -> Result<()> {
 
     let (code, root) = worker.call("GET", "/", None)?;
     assert_eq!(code, 200);
-    assert!(root["version"].is_string() && root["kafka_cluster_id"].is_string(), "{root}");
+    assert!(
+        root["version"].is_string() && root["kafka_cluster_id"].is_string(),
+        "{root}"
+    );
 
     let (code, body) = worker.call("GET", "/connectors/nope", None)?;
-    assert_eq!((code, body), (404, json!({"error_code": 404, "message": "Connector nope not found"})));
+    assert_eq!(
+        (code, body),
+        (
+            404,
+            json!({"error_code": 404, "message": "Connector nope not found"})
+        )
+    );
 
     let input = dir.path().join("in.txt");
     std::fs::write(&input, "a\n")?;
     let config = json!({"connector.class": "FileStreamSource", "file": input.display().to_string(), "topic": "t"});
-    let (code, created) = worker.call("POST", "/connectors", Some(json!({"name": "src", "config": config})))?;
+    let (code, created) = worker.call(
+        "POST",
+        "/connectors",
+        Some(json!({"name": "src", "config": config})),
+    )?;
     assert_eq!(code, 201, "{created}");
     assert_eq!(created["name"], "src");
     assert_eq!(created["type"], "source");
-    let (code, body) = worker.call("POST", "/connectors", Some(json!({"name": "src", "config": config})))?;
+    let (code, body) = worker.call(
+        "POST",
+        "/connectors",
+        Some(json!({"name": "src", "config": config})),
+    )?;
     assert_eq!(code, 409);
     assert_eq!(body["error_code"], 409);
 
     // Invalid config: missing `topic`, bad tasks.max, unknown transform type; all named at once.
     let bad = json!({"connector.class": "FileStreamSource", "file": "/tmp/x", "tasks.max": "zero",
         "transforms": "t", "transforms.t.type": "NoSuchTransform"});
-    let (code, body) = worker.call("POST", "/connectors", Some(json!({"name": "bad", "config": bad})))?;
+    let (code, body) = worker.call(
+        "POST",
+        "/connectors",
+        Some(json!({"name": "bad", "config": bad})),
+    )?;
     assert_eq!(code, 400, "{body}");
     let message = body["message"].as_str().unwrap_or_default();
-    assert!(message.contains("Connector configuration is invalid and contains the following 3 error(s)"), "{message}");
+    assert!(
+        message
+            .contains("Connector configuration is invalid and contains the following 3 error(s)"),
+        "{message}"
+    );
     for field in ["topic", "tasks.max", "transforms.t.type"] {
-        assert!(message.contains(field), "message does not name {field}: {message}");
+        assert!(
+            message.contains(field),
+            "message does not name {field}: {message}"
+        );
     }
-    let (code, body) = worker.call("POST", "/connectors", Some(json!({"name": "bad2", "config": {"connector.class": "Nope"}})))?;
+    let (code, body) = worker.call(
+        "POST",
+        "/connectors",
+        Some(json!({"name": "bad2", "config": {"connector.class": "Nope"}})),
+    )?;
     assert_eq!(code, 400);
-    assert!(body["message"].as_str().unwrap_or_default().contains("connector.class"), "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("connector.class"),
+        "{body}"
+    );
 
     let (code, _) = worker.call("PUT", "/connectors/src/pause", None)?;
     assert_eq!(code, 202);
-    let status = worker.wait_status("src", std::time::Duration::from_secs(30), |s| s["tasks"][0]["state"] == "PAUSED")?;
+    let status = worker.wait_status("src", std::time::Duration::from_secs(30), |s| {
+        s["tasks"][0]["state"] == "PAUSED"
+    })?;
     assert_eq!(status["connector"]["state"], "PAUSED");
     let (code, _) = worker.call("PUT", "/connectors/src/resume", None)?;
     assert_eq!(code, 202);
-    worker.wait_status("src", std::time::Duration::from_secs(30), |s| s["tasks"][0]["state"] == "RUNNING")?;
+    worker.wait_status("src", std::time::Duration::from_secs(30), |s| {
+        s["tasks"][0]["state"] == "RUNNING"
+    })?;
     let (code, _) = worker.call("DELETE", "/connectors/src", None)?;
     assert_eq!(code, 204);
     let (code, _) = worker.call("GET", "/connectors/src", None)?;

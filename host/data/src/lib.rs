@@ -2,14 +2,16 @@
 //! schemas, values, structs and records, plus conversions to the WIT arenas
 //! ([`wit_conversions!`]) and the host's converters (feature `converters`).
 
+#[cfg(feature = "converters")]
+pub mod converter;
 mod record;
 mod schema;
 mod value;
 pub mod wit_conv;
 
 pub use record::{
-    offset_map_from_json, offset_map_to_json, ConnectRecord, Header, OffsetMap, OffsetValue,
-    SchemaAndValue,
+    ConnectRecord, Header, OffsetMap, OffsetValue, SchemaAndValue, offset_map_from_json,
+    offset_map_to_json,
 };
 pub use schema::{Field, Schema, SchemaBuilder, SchemaType};
 pub use value::{Struct, Value};

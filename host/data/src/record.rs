@@ -131,7 +131,10 @@ mod tests {
             ("position".into(), OffsetValue::Int64(42)),
         ];
         let json = offset_map_to_json(&map);
-        assert_eq!(json.to_string(), r#"{"filename":"/tmp/in.txt","position":42}"#);
+        assert_eq!(
+            json.to_string(),
+            r#"{"filename":"/tmp/in.txt","position":42}"#
+        );
         assert_eq!(offset_map_from_json(&json), Some(map));
         assert_eq!(offset_map_from_json(&serde_json::json!([1])), None);
     }

@@ -12,7 +12,9 @@ pub const MAX_DEPTH: usize = 256;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ArenaError {
     /// A child index points outside the arena or not after its parent.
-    #[error("{what} node {parent} refers to node {child}, which is not after it in an arena of {len} nodes")]
+    #[error(
+        "{what} node {parent} refers to node {child}, which is not after it in an arena of {len} nodes"
+    )]
     BadIndex {
         /// "schema" or "value".
         what: &'static str,
@@ -32,11 +34,21 @@ pub enum ArenaError {
 }
 
 /// Check that `child` is a valid child index of `parent` in an arena of `len` nodes.
-pub fn check_child(what: &'static str, parent: u32, child: u32, len: usize) -> Result<usize, ArenaError> {
+pub fn check_child(
+    what: &'static str,
+    parent: u32,
+    child: u32,
+    len: usize,
+) -> Result<usize, ArenaError> {
     if child > parent && (child as usize) < len {
         Ok(child as usize)
     } else {
-        Err(ArenaError::BadIndex { what, parent, child, len })
+        Err(ArenaError::BadIndex {
+            what,
+            parent,
+            child,
+            len,
+        })
     }
 }
 
@@ -49,9 +61,11 @@ pub fn check_child(what: &'static str, parent: u32, child: u32, len: usize) -> R
 #[macro_export]
 macro_rules! wit_conversions {
     ($wit:path) => {
+        use $crate::wit_conv::{
+            ArenaError, MAX_DEPTH as __MAX_DEPTH, check_child as __check_child,
+        };
         #[allow(unused_imports)]
         use $wit as __wit;
-        use $crate::wit_conv::{check_child as __check_child, ArenaError, MAX_DEPTH as __MAX_DEPTH};
 
         fn __schema_type_to_wit(t: $crate::SchemaType) -> __wit::SchemaType {
             use $crate::SchemaType as T;
@@ -216,7 +230,10 @@ macro_rules! wit_conversions {
                 version: schema.version,
                 doc: schema.doc.clone(),
                 parameters: schema.parameters.clone(),
-                default_value: schema.default_value.as_ref().map(|v| __push_value(v, defaults)),
+                default_value: schema
+                    .default_value
+                    .as_ref()
+                    .map(|v| __push_value(v, defaults)),
                 fields: Vec::new(),
                 key_schema: None,
                 value_schema: None,
@@ -229,8 +246,14 @@ macro_rules! wit_conversions {
                     schema: __push_schema(&f.schema, nodes, defaults),
                 })
                 .collect();
-            let key_schema = schema.key_schema.as_ref().map(|s| __push_schema(s, nodes, defaults));
-            let value_schema = schema.value_schema.as_ref().map(|s| __push_schema(s, nodes, defaults));
+            let key_schema = schema
+                .key_schema
+                .as_ref()
+                .map(|s| __push_schema(s, nodes, defaults));
+            let value_schema = schema
+                .value_schema
+                .as_ref()
+                .map(|s| __push_schema(s, nodes, defaults));
             let node = &mut nodes[index];
             node.fields = fields;
             node.key_schema = key_schema;
@@ -259,15 +282,21 @@ macro_rules! wit_conversions {
                     schema: __take_schema(nodes, defaults, child, depth + 1)?,
                 });
             }
-            let mut child_schema = |c: Option<u32>| -> Result<Option<std::sync::Arc<$crate::Schema>>, ArenaError> {
-                match c {
-                    Some(c) => {
-                        let c = __check_child("schema", parent, c, len)?;
-                        Ok(Some(std::sync::Arc::new(__take_schema(nodes, defaults, c, depth + 1)?)))
+            let mut child_schema =
+                |c: Option<u32>| -> Result<Option<std::sync::Arc<$crate::Schema>>, ArenaError> {
+                    match c {
+                        Some(c) => {
+                            let c = __check_child("schema", parent, c, len)?;
+                            Ok(Some(std::sync::Arc::new(__take_schema(
+                                nodes,
+                                defaults,
+                                c,
+                                depth + 1,
+                            )?)))
+                        }
+                        None => Ok(None),
                     }
-                    None => Ok(None),
-                }
-            };
+                };
             let key_schema = child_schema(node.key_schema)?;
             let value_schema = child_schema(node.value_schema)?;
             let default_value = match node.default_value {
@@ -275,7 +304,12 @@ macro_rules! wit_conversions {
                     Some(std::sync::Arc::new(__take_value(defaults, d as usize, 0)?))
                 }
                 Some(d) => {
-                    return Err(ArenaError::BadIndex { what: "default value", parent, child: d, len: defaults.len() })
+                    return Err(ArenaError::BadIndex {
+                        what: "default value",
+                        parent,
+                        child: d,
+                        len: defaults.len(),
+                    })
                 }
                 None => None,
             };
@@ -319,7 +353,9 @@ macro_rules! wit_conversions {
         }
 
         /// Convert a key, value or header from WIT.
-        pub fn sv_from_wit(sv: __wit::SchemaAndValue) -> Result<$crate::SchemaAndValue, ArenaError> {
+        pub fn sv_from_wit(
+            sv: __wit::SchemaAndValue,
+        ) -> Result<$crate::SchemaAndValue, ArenaError> {
             Ok($crate::SchemaAndValue {
                 schema: match sv.schema {
                     Some(s) => Some(std::sync::Arc::new(schema_from_wit(s)?)),
@@ -340,16 +376,24 @@ macro_rules! wit_conversions {
                 headers: r
                     .headers
                     .iter()
-                    .map(|h| __wit::Header { key: h.key.clone(), value: sv_to_wit(&h.value) })
+                    .map(|h| __wit::Header {
+                        key: h.key.clone(),
+                        value: sv_to_wit(&h.value),
+                    })
                     .collect(),
             }
         }
 
         /// Convert a record from WIT.
-        pub fn record_from_wit(r: __wit::ConnectRecord) -> Result<$crate::ConnectRecord, ArenaError> {
+        pub fn record_from_wit(
+            r: __wit::ConnectRecord,
+        ) -> Result<$crate::ConnectRecord, ArenaError> {
             let mut headers = Vec::with_capacity(r.headers.len());
             for h in r.headers {
-                headers.push($crate::Header { key: h.key, value: sv_from_wit(h.value)? });
+                headers.push($crate::Header {
+                    key: h.key,
+                    value: sv_from_wit(h.value)?,
+                });
             }
             Ok($crate::ConnectRecord {
                 topic: r.topic,

@@ -97,27 +97,135 @@ pub fn connector_config_def() -> ConfigDef {
     let mut def = ConfigDef::default();
     let common = "Common";
     let keys = [
-        ConfigKeyDef::new("name", T::String, None, I::High, "Globally unique name to use for this connector.")
-            .validate(Validator::NonEmptyString),
-        ConfigKeyDef::new("connector.class", T::String, None, I::High, "Name of the connector plugin, or Kafka's class name for a connector we ship."),
-        ConfigKeyDef::new("tasks.max", T::Int, Some("1"), I::High, "Maximum number of tasks to use for this connector.")
-            .validate(Validator::Range { min: Some(1.0), max: None }),
-        ConfigKeyDef::new("key.converter", T::Class, Some(""), I::Low, "Converter for record keys; overrides the worker's."),
-        ConfigKeyDef::new("value.converter", T::Class, Some(""), I::Low, "Converter for record values; overrides the worker's."),
-        ConfigKeyDef::new("header.converter", T::Class, Some(""), I::Low, "Converter for headers (only SimpleHeaderConverter's behaviour is supported)."),
-        ConfigKeyDef::new("transforms", T::List, Some(""), I::Low, "Aliases for the transformations to apply to records."),
-        ConfigKeyDef::new("predicates", T::List, Some(""), I::Low, "Aliases for the predicates used by transformations."),
-        ConfigKeyDef::new("errors.tolerance", T::String, Some("none"), I::Medium, "none: any record error fails the task; all: skip problematic records.")
-            .validate(Validator::OneOfIgnoreCase(vec!["none".into(), "all".into()])),
-        ConfigKeyDef::new("errors.log.enable", T::Boolean, Some("false"), I::Medium, "Log each record error."),
-        ConfigKeyDef::new("errors.log.include.messages", T::Boolean, Some("false"), I::Low, "Include the record in the error log."),
-        ConfigKeyDef::new("wasm.fs.read.paths", T::List, Some(""), I::Medium, "Extra host directories the connector's plugins may read."),
-        ConfigKeyDef::new("wasm.fs.write.paths", T::List, Some(""), I::Medium, "Extra host directories the connector's plugins may read and write."),
-        ConfigKeyDef::new("wasm.env.vars", T::List, Some(""), I::Low, "Worker environment variables passed to the connector's plugins."),
-        ConfigKeyDef::new("wasm.memory.max.bytes", T::Long, Some("268435456"), I::Medium, "Linear memory cap of each plugin instance; growing past it fails the task.")
-            .validate(Validator::Range { min: Some(65536.0), max: Some(4_294_967_296.0) }),
-        ConfigKeyDef::new("wasm.call.timeout.ms", T::Long, Some("30000"), I::Medium, "A single plugin call running longer than this fails the task.")
-            .validate(Validator::Range { min: Some(1.0), max: None }),
+        ConfigKeyDef::new(
+            "name",
+            T::String,
+            None,
+            I::High,
+            "Globally unique name to use for this connector.",
+        )
+        .validate(Validator::NonEmptyString),
+        ConfigKeyDef::new(
+            "connector.class",
+            T::String,
+            None,
+            I::High,
+            "Name of the connector plugin, or Kafka's class name for a connector we ship.",
+        ),
+        ConfigKeyDef::new(
+            "tasks.max",
+            T::Int,
+            Some("1"),
+            I::High,
+            "Maximum number of tasks to use for this connector.",
+        )
+        .validate(Validator::Range {
+            min: Some(1.0),
+            max: None,
+        }),
+        ConfigKeyDef::new(
+            "key.converter",
+            T::Class,
+            Some(""),
+            I::Low,
+            "Converter for record keys; overrides the worker's.",
+        ),
+        ConfigKeyDef::new(
+            "value.converter",
+            T::Class,
+            Some(""),
+            I::Low,
+            "Converter for record values; overrides the worker's.",
+        ),
+        ConfigKeyDef::new(
+            "header.converter",
+            T::Class,
+            Some(""),
+            I::Low,
+            "Converter for headers (only SimpleHeaderConverter's behaviour is supported).",
+        ),
+        ConfigKeyDef::new(
+            "transforms",
+            T::List,
+            Some(""),
+            I::Low,
+            "Aliases for the transformations to apply to records.",
+        ),
+        ConfigKeyDef::new(
+            "predicates",
+            T::List,
+            Some(""),
+            I::Low,
+            "Aliases for the predicates used by transformations.",
+        ),
+        ConfigKeyDef::new(
+            "errors.tolerance",
+            T::String,
+            Some("none"),
+            I::Medium,
+            "none: any record error fails the task; all: skip problematic records.",
+        )
+        .validate(Validator::OneOfIgnoreCase(vec![
+            "none".into(),
+            "all".into(),
+        ])),
+        ConfigKeyDef::new(
+            "errors.log.enable",
+            T::Boolean,
+            Some("false"),
+            I::Medium,
+            "Log each record error.",
+        ),
+        ConfigKeyDef::new(
+            "errors.log.include.messages",
+            T::Boolean,
+            Some("false"),
+            I::Low,
+            "Include the record in the error log.",
+        ),
+        ConfigKeyDef::new(
+            "wasm.fs.read.paths",
+            T::List,
+            Some(""),
+            I::Medium,
+            "Extra host directories the connector's plugins may read.",
+        ),
+        ConfigKeyDef::new(
+            "wasm.fs.write.paths",
+            T::List,
+            Some(""),
+            I::Medium,
+            "Extra host directories the connector's plugins may read and write.",
+        ),
+        ConfigKeyDef::new(
+            "wasm.env.vars",
+            T::List,
+            Some(""),
+            I::Low,
+            "Worker environment variables passed to the connector's plugins.",
+        ),
+        ConfigKeyDef::new(
+            "wasm.memory.max.bytes",
+            T::Long,
+            Some("268435456"),
+            I::Medium,
+            "Linear memory cap of each plugin instance; growing past it fails the task.",
+        )
+        .validate(Validator::Range {
+            min: Some(65536.0),
+            max: Some(4_294_967_296.0),
+        }),
+        ConfigKeyDef::new(
+            "wasm.call.timeout.ms",
+            T::Long,
+            Some("30000"),
+            I::Medium,
+            "A single plugin call running longer than this fails the task.",
+        )
+        .validate(Validator::Range {
+            min: Some(1.0),
+            max: None,
+        }),
     ];
     for (i, key) in keys.into_iter().enumerate() {
         def.define(key.in_group(common, i32::try_from(i).unwrap_or(i32::MAX)));
@@ -129,12 +237,24 @@ pub fn connector_config_def() -> ConfigDef {
 pub fn sink_config_def() -> ConfigDef {
     let mut def = ConfigDef::default();
     def.define(
-        ConfigKeyDef::new("topics", ConfigType::List, Some(""), Importance::High, "Topics to consume; exactly one of topics and topics.regex.")
-            .in_group("Common", 100),
+        ConfigKeyDef::new(
+            "topics",
+            ConfigType::List,
+            Some(""),
+            Importance::High,
+            "Topics to consume; exactly one of topics and topics.regex.",
+        )
+        .in_group("Common", 100),
     );
     def.define(
-        ConfigKeyDef::new("topics.regex", ConfigType::String, Some(""), Importance::High, "Regular expression of topics to consume.")
-            .in_group("Common", 101),
+        ConfigKeyDef::new(
+            "topics.regex",
+            ConfigType::String,
+            Some(""),
+            Importance::High,
+            "Regular expression of topics to consume.",
+        )
+        .in_group("Common", 101),
     );
     def
 }
@@ -142,7 +262,13 @@ pub fn sink_config_def() -> ConfigDef {
 /// Split a Kafka LIST value.
 pub fn parse_list(value: Option<&String>) -> Vec<String> {
     value
-        .map(|v| v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect())
+        .map(|v| {
+            v.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -154,13 +280,19 @@ impl ConnectorConfig {
     /// Parse the typed fields. Call after [`ConfigDef::validate`] passed for the common keys;
     /// returns (key, message) errors for rules that span keys (transform and predicate aliases,
     /// `topics` vs `topics.regex`).
-    pub fn parse(raw: &BTreeMap<String, String>, is_sink: bool) -> Result<ConnectorConfig, Vec<(String, String)>> {
+    pub fn parse(
+        raw: &BTreeMap<String, String>,
+        is_sink: bool,
+    ) -> Result<ConnectorConfig, Vec<(String, String)>> {
         let mut errors: Vec<(String, String)> = Vec::new();
         let get = |k: &str| raw.get(k);
         let converter = |prefix: &str| -> Option<(String, BTreeMap<String, String>)> {
-            get(prefix)
-                .filter(|v| !v.trim().is_empty())
-                .map(|class| (class.trim().to_string(), super::with_prefix(raw, &format!("{prefix}."))))
+            get(prefix).filter(|v| !v.trim().is_empty()).map(|class| {
+                (
+                    class.trim().to_string(),
+                    super::with_prefix(raw, &format!("{prefix}.")),
+                )
+            })
         };
         let mut predicates = BTreeMap::new();
         for alias in parse_list(get("predicates")) {
@@ -177,7 +309,8 @@ impl ConnectorConfig {
         let mut transforms = Vec::new();
         for alias in parse_list(get("transforms")) {
             let prefix = format!("transforms.{alias}.");
-            let Some(plugin) = get(&format!("{prefix}type")).filter(|p| !p.trim().is_empty()) else {
+            let Some(plugin) = get(&format!("{prefix}type")).filter(|p| !p.trim().is_empty())
+            else {
                 errors.push((format!("{prefix}type"), format!("Missing required configuration \"{prefix}type\" which has no default value.")));
                 continue;
             };
@@ -194,34 +327,62 @@ impl ConnectorConfig {
                 _ => None,
             };
             let negate = parse_bool(config.remove("negate").as_ref(), false);
-            transforms.push(TransformSpec { alias, plugin: plugin.trim().to_string(), config, predicate, negate });
+            transforms.push(TransformSpec {
+                alias,
+                plugin: plugin.trim().to_string(),
+                config,
+                predicate,
+                negate,
+            });
         }
         let topics = parse_list(get("topics"));
-        let topics_regex = get("topics.regex").filter(|r| !r.trim().is_empty()).cloned();
+        let topics_regex = get("topics.regex")
+            .filter(|r| !r.trim().is_empty())
+            .cloned();
         if is_sink {
             match (topics.is_empty(), &topics_regex) {
-                (true, None) => errors.push(("topics".into(), "Must configure one of topics or topics.regex".into())),
-                (false, Some(_)) => errors.push(("topics".into(), "topics and topics.regex are mutually exclusive options, but both are set.".into())),
+                (true, None) => errors.push((
+                    "topics".into(),
+                    "Must configure one of topics or topics.regex".into(),
+                )),
+                (false, Some(_)) => errors.push((
+                    "topics".into(),
+                    "topics and topics.regex are mutually exclusive options, but both are set."
+                        .into(),
+                )),
                 (true, Some(r)) => {
                     if let Err(e) = regex::Regex::new(r) {
-                        errors.push(("topics.regex".into(), format!("Invalid value {r} for configuration topics.regex: {e}")));
+                        errors.push((
+                            "topics.regex".into(),
+                            format!("Invalid value {r} for configuration topics.regex: {e}"),
+                        ));
                     }
                 }
                 _ => {}
             }
         }
-        let number = |k: &str, default: u64| get(k).and_then(|v| v.trim().parse::<u64>().ok()).unwrap_or(default);
+        let number = |k: &str, default: u64| {
+            get(k)
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .unwrap_or(default)
+        };
         let paths = |k: &str| parse_list(get(k)).into_iter().map(PathBuf::from).collect();
         let config = ConnectorConfig {
             name: get("name").cloned().unwrap_or_default(),
-            connector_class: get("connector.class").map(|c| c.trim().to_string()).unwrap_or_default(),
-            tasks_max: get("tasks.max").and_then(|v| v.trim().parse().ok()).unwrap_or(1),
+            connector_class: get("connector.class")
+                .map(|c| c.trim().to_string())
+                .unwrap_or_default(),
+            tasks_max: get("tasks.max")
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(1),
             key_converter: converter("key.converter"),
             value_converter: converter("value.converter"),
             transforms,
             topics,
             topics_regex,
-            errors_tolerance: if get("errors.tolerance").is_some_and(|v| v.trim().eq_ignore_ascii_case("all")) {
+            errors_tolerance: if get("errors.tolerance")
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("all"))
+            {
                 ErrorTolerance::All
             } else {
                 ErrorTolerance::None
@@ -236,7 +397,11 @@ impl ConnectorConfig {
             },
             raw: raw.clone(),
         };
-        if errors.is_empty() { Ok(config) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(config)
+        } else {
+            Err(errors)
+        }
     }
 }
 
@@ -245,7 +410,10 @@ mod tests {
     use super::*;
 
     fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -269,12 +437,19 @@ mod tests {
         assert_eq!(t.plugin, "RegexRouter");
         assert_eq!(t.config.get("regex").map(String::as_str), Some("(.*)"));
         assert!(t.negate);
-        assert_eq!(t.predicate.as_ref().map(|p| p.plugin.as_str()), Some("TopicNameMatches"));
+        assert_eq!(
+            t.predicate.as_ref().map(|p| p.plugin.as_str()),
+            Some("TopicNameMatches")
+        );
     }
 
     #[test]
     fn sink_topic_rules_and_missing_types_are_reported_together() {
-        let raw = map(&[("name", "s"), ("transforms", "x"), ("transforms.x.predicate", "nope")]);
+        let raw = map(&[
+            ("name", "s"),
+            ("transforms", "x"),
+            ("transforms.x.predicate", "nope"),
+        ]);
         let errors = ConnectorConfig::parse(&raw, true).unwrap_err();
         let keys: Vec<_> = errors.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(keys, vec!["transforms.x.type", "topics"]);

@@ -117,7 +117,13 @@ pub struct ConfigKeyDef {
 
 impl ConfigKeyDef {
     /// A key with the common fields; adjust the rest with struct update syntax.
-    pub fn new(name: &str, config_type: ConfigType, default_value: Option<&str>, importance: Importance, doc: &str) -> Self {
+    pub fn new(
+        name: &str,
+        config_type: ConfigType,
+        default_value: Option<&str>,
+        importance: Importance,
+        doc: &str,
+    ) -> Self {
         ConfigKeyDef {
             name: name.to_string(),
             config_type,
@@ -149,7 +155,9 @@ impl ConfigKeyDef {
     pub fn check(&self, value: Option<&str>) -> Vec<String> {
         let name = &self.name;
         let Some(value) = value else {
-            return vec![format!("Missing required configuration \"{name}\" which has no default value.")];
+            return vec![format!(
+                "Missing required configuration \"{name}\" which has no default value."
+            )];
         };
         let mut errors = Vec::new();
         let trimmed = value.trim();
@@ -167,7 +175,10 @@ impl ConfigKeyDef {
                     _ => trimmed.parse::<i64>().map(|v| v as f64).ok(),
                 };
                 if parsed.is_none() {
-                    errors.push(format!("Invalid value {value} for configuration {name}: Not a number of type {}", self.config_type.name()));
+                    errors.push(format!(
+                        "Invalid value {value} for configuration {name}: Not a number of type {}",
+                        self.config_type.name()
+                    ));
                 }
                 parsed
             }
@@ -183,7 +194,9 @@ impl ConfigKeyDef {
         for validator in &self.validators {
             match validator {
                 Validator::NonEmptyString if trimmed.is_empty() => {
-                    errors.push(format!("Invalid value {value} for configuration {name}: String must be non-empty"));
+                    errors.push(format!(
+                        "Invalid value {value} for configuration {name}: String must be non-empty"
+                    ));
                 }
                 Validator::Range { min, max } => {
                     if let Some(n) = number {
@@ -194,14 +207,21 @@ impl ConfigKeyDef {
                                 (None, Some(hi)) => format!("Value must be no more than {hi}"),
                                 (None, None) => String::new(),
                             };
-                            errors.push(format!("Invalid value {value} for configuration {name}: {bound}"));
+                            errors.push(format!(
+                                "Invalid value {value} for configuration {name}: {bound}"
+                            ));
                         }
                     }
                 }
                 Validator::OneOf(allowed) if !allowed.iter().any(|a| a == trimmed) => {
-                    errors.push(format!("Invalid value {value} for configuration {name}: String must be one of: {}", allowed.join(", ")));
+                    errors.push(format!(
+                        "Invalid value {value} for configuration {name}: String must be one of: {}",
+                        allowed.join(", ")
+                    ));
                 }
-                Validator::OneOfIgnoreCase(allowed) if !allowed.iter().any(|a| a.eq_ignore_ascii_case(trimmed)) => {
+                Validator::OneOfIgnoreCase(allowed)
+                    if !allowed.iter().any(|a| a.eq_ignore_ascii_case(trimmed)) =>
+                {
                     errors.push(format!("Invalid value {value} for configuration {name}: String must be one of (case insensitive): {}", allowed.join(", ")));
                 }
                 Validator::Regex => {
@@ -231,7 +251,10 @@ impl ConfigKeyDef {
             group: self.group.clone(),
             order: self.order.unwrap_or(-1),
             width: "NONE".to_string(),
-            display_name: self.display_name.clone().unwrap_or_else(|| self.name.clone()),
+            display_name: self
+                .display_name
+                .clone()
+                .unwrap_or_else(|| self.name.clone()),
             dependents: Vec::new(),
         }
     }
@@ -273,7 +296,12 @@ impl ConfigDef {
 
     /// Validate `config` against every key, collecting every error; `extra` adds errors found
     /// elsewhere (by the plugin, or rules across keys) to the named keys.
-    pub fn validate(&self, plugin: &str, config: &BTreeMap<String, String>, extra: &[(String, String)]) -> ConfigInfos {
+    pub fn validate(
+        &self,
+        plugin: &str,
+        config: &BTreeMap<String, String>,
+        extra: &[(String, String)],
+    ) -> ConfigInfos {
         let mut groups: Vec<String> = Vec::new();
         let mut configs: Vec<ConfigInfo> = Vec::new();
         for key in &self.keys {
@@ -284,7 +312,12 @@ impl ConfigDef {
             }
             let value = config.get(&key.name).or(key.default_value.as_ref());
             let mut errors = key.check(value.map(String::as_str));
-            errors.extend(extra.iter().filter(|(n, _)| *n == key.name).map(|(_, m)| m.clone()));
+            errors.extend(
+                extra
+                    .iter()
+                    .filter(|(n, _)| *n == key.name)
+                    .map(|(_, m)| m.clone()),
+            );
             let shown = if key.config_type == ConfigType::Password {
                 value.map(|_| "[hidden]".to_string())
             } else {
@@ -303,7 +336,9 @@ impl ConfigDef {
         }
         for (name, message) in extra {
             if self.key(name).is_none() {
-                let info = ConfigKeyDef::new(name, ConfigType::String, Some(""), Importance::Low, "").key_info();
+                let info =
+                    ConfigKeyDef::new(name, ConfigType::String, Some(""), Importance::Low, "")
+                        .key_info();
                 configs.push(ConfigInfo {
                     definition: info,
                     value: ConfigValueInfo {
@@ -333,22 +368,49 @@ mod tests {
     #[test]
     fn validation_reports_every_error_per_key() {
         let mut def = ConfigDef::default();
-        def.define(ConfigKeyDef::new("topic", ConfigType::String, None, Importance::High, "Topic").validate(Validator::NonEmptyString));
         def.define(
-            ConfigKeyDef::new("tasks.max", ConfigType::Int, Some("1"), Importance::High, "Tasks")
-                .validate(Validator::Range { min: Some(1.0), max: None }),
+            ConfigKeyDef::new("topic", ConfigType::String, None, Importance::High, "Topic")
+                .validate(Validator::NonEmptyString),
         );
-        def.define(ConfigKeyDef::new("flag", ConfigType::Boolean, Some("false"), Importance::Low, ""));
-        let config: BTreeMap<String, String> =
-            [("tasks.max", "0"), ("flag", "TRUE")].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        def.define(
+            ConfigKeyDef::new(
+                "tasks.max",
+                ConfigType::Int,
+                Some("1"),
+                Importance::High,
+                "Tasks",
+            )
+            .validate(Validator::Range {
+                min: Some(1.0),
+                max: None,
+            }),
+        );
+        def.define(ConfigKeyDef::new(
+            "flag",
+            ConfigType::Boolean,
+            Some("false"),
+            Importance::Low,
+            "",
+        ));
+        let config: BTreeMap<String, String> = [("tasks.max", "0"), ("flag", "TRUE")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         let infos = def.validate("X", &config, &[("other".into(), "bad".into())]);
         assert_eq!(infos.error_count, 3);
         let errors: Vec<_> = infos.errors().collect();
-        assert!(errors[0].0 == "topic" && errors[0].1.contains("Missing required configuration \"topic\""));
+        assert!(
+            errors[0].0 == "topic"
+                && errors[0]
+                    .1
+                    .contains("Missing required configuration \"topic\"")
+        );
         assert_eq!(errors[1].0, "tasks.max");
         assert!(errors[1].1.contains("Value must be at least 1"));
         assert_eq!(errors[2], ("other", "bad"));
-        assert!(infos.error_message().starts_with("Connector configuration is invalid and contains the following 3 error(s):"));
+        assert!(infos.error_message().starts_with(
+            "Connector configuration is invalid and contains the following 3 error(s):"
+        ));
     }
 
     #[test]

@@ -8,7 +8,9 @@ mod worker;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-pub use connector::{ConnectorConfig, ErrorTolerance, SandboxSettings, TransformSpec, connector_config_def};
+pub use connector::{
+    ConnectorConfig, ErrorTolerance, SandboxSettings, TransformSpec, connector_config_def,
+};
 pub use def::{ConfigDef, ConfigKeyDef, ConfigType, Importance, PathAccess, Validator};
 pub use worker::WorkerConfig;
 
@@ -68,13 +70,16 @@ pub fn connector_json_to_map(json: &serde_json::Value) -> Result<BTreeMap<String
     };
     let mut map = json_object_to_string_map(config)?;
     if let Some(name) = name {
-        map.entry("name".to_string()).or_insert_with(|| name.to_string());
+        map.entry("name".to_string())
+            .or_insert_with(|| name.to_string());
     }
     Ok(map)
 }
 
 /// A JSON object of scalars as a string map; names the first key whose value is not a scalar.
-pub fn json_object_to_string_map(json: &serde_json::Value) -> Result<BTreeMap<String, String>, String> {
+pub fn json_object_to_string_map(
+    json: &serde_json::Value,
+) -> Result<BTreeMap<String, String>, String> {
     let object = json
         .as_object()
         .ok_or_else(|| "\"config\" must be a JSON object".to_string())?;
@@ -210,8 +215,11 @@ mod tests {
     fn properties_files_are_parsed() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("c.properties");
-        std::fs::write(&path, "# comment\nname=local-file-source\ntopic = connect-test\nfile=/tmp/a\\\n.txt\n")
-            .expect("write");
+        std::fs::write(
+            &path,
+            "# comment\nname=local-file-source\ntopic = connect-test\nfile=/tmp/a\\\n.txt\n",
+        )
+        .expect("write");
         let map = load_config_file(&path).expect("parse");
         assert_eq!(map["name"], "local-file-source");
         assert_eq!(map["topic"], "connect-test");

@@ -9,7 +9,8 @@ use super::def::{ConfigDef, ConfigKeyDef, ConfigType, Importance, Validator};
 use super::{ConfigInfos, with_prefix};
 
 /// Keys that apply to every Kafka client the worker creates (Kafka's top-level security settings).
-const SHARED_CLIENT_PREFIXES: &[&str] = &["security.protocol", "sasl.", "ssl.", "client.dns.lookup"];
+const SHARED_CLIENT_PREFIXES: &[&str] =
+    &["security.protocol", "sasl.", "ssl.", "client.dns.lookup"];
 
 /// Java client settings with no librdkafka equivalent; dropped when configuring clients.
 const JAVA_ONLY_CLIENT_KEYS: &[&str] = &[
@@ -61,21 +62,102 @@ pub fn worker_config_def() -> ConfigDef {
     use Importance as I;
     let mut def = ConfigDef::default();
     for key in [
-        ConfigKeyDef::new("bootstrap.servers", T::List, Some("localhost:9092"), I::High, "Kafka brokers to connect to."),
-        ConfigKeyDef::new("listeners", T::List, Some("http://0.0.0.0:8083"), I::Low, "REST listener, e.g. http://0.0.0.0:8083."),
-        ConfigKeyDef::new("rest.advertised.host.name", T::String, Some(""), I::Low, "Host name given to other workers and shown as worker_id."),
-        ConfigKeyDef::new("rest.advertised.port", T::Int, Some("0"), I::Low, "Port shown in worker_id."),
-        ConfigKeyDef::new("offset.storage.file.filename", T::String, Some(""), I::High, "File to store source offsets in (standalone)."),
-        ConfigKeyDef::new("offset.flush.interval.ms", T::Long, Some("60000"), I::Low, "Interval at which to commit offsets.")
-            .validate(Validator::Range { min: Some(1.0), max: None }),
-        ConfigKeyDef::new("offset.flush.timeout.ms", T::Long, Some("5000"), I::Low, "Time to wait for records to be acknowledged before an offset commit is cancelled.")
-            .validate(Validator::Range { min: Some(0.0), max: None }),
-        ConfigKeyDef::new("task.shutdown.graceful.timeout.ms", T::Long, Some("5000"), I::Low, "Time to wait for tasks to shut down gracefully.")
-            .validate(Validator::Range { min: Some(0.0), max: None }),
-        ConfigKeyDef::new("key.converter", T::Class, Some("org.apache.kafka.connect.json.JsonConverter"), I::High, "Converter for record keys."),
-        ConfigKeyDef::new("value.converter", T::Class, Some("org.apache.kafka.connect.json.JsonConverter"), I::High, "Converter for record values."),
-        ConfigKeyDef::new("plugin.path", T::List, Some(""), I::Low, "Directories or files with extra plugin .wasm files."),
-        ConfigKeyDef::new("plugin.cache.dir", T::String, Some(""), I::Low, "Directory for compiled plugins (default: $XDG_CACHE_HOME/wasm-connect)."),
+        ConfigKeyDef::new(
+            "bootstrap.servers",
+            T::List,
+            Some("localhost:9092"),
+            I::High,
+            "Kafka brokers to connect to.",
+        ),
+        ConfigKeyDef::new(
+            "listeners",
+            T::List,
+            Some("http://0.0.0.0:8083"),
+            I::Low,
+            "REST listener, e.g. http://0.0.0.0:8083.",
+        ),
+        ConfigKeyDef::new(
+            "rest.advertised.host.name",
+            T::String,
+            Some(""),
+            I::Low,
+            "Host name given to other workers and shown as worker_id.",
+        ),
+        ConfigKeyDef::new(
+            "rest.advertised.port",
+            T::Int,
+            Some("0"),
+            I::Low,
+            "Port shown in worker_id.",
+        ),
+        ConfigKeyDef::new(
+            "offset.storage.file.filename",
+            T::String,
+            Some(""),
+            I::High,
+            "File to store source offsets in (standalone).",
+        ),
+        ConfigKeyDef::new(
+            "offset.flush.interval.ms",
+            T::Long,
+            Some("60000"),
+            I::Low,
+            "Interval at which to commit offsets.",
+        )
+        .validate(Validator::Range {
+            min: Some(1.0),
+            max: None,
+        }),
+        ConfigKeyDef::new(
+            "offset.flush.timeout.ms",
+            T::Long,
+            Some("5000"),
+            I::Low,
+            "Time to wait for records to be acknowledged before an offset commit is cancelled.",
+        )
+        .validate(Validator::Range {
+            min: Some(0.0),
+            max: None,
+        }),
+        ConfigKeyDef::new(
+            "task.shutdown.graceful.timeout.ms",
+            T::Long,
+            Some("5000"),
+            I::Low,
+            "Time to wait for tasks to shut down gracefully.",
+        )
+        .validate(Validator::Range {
+            min: Some(0.0),
+            max: None,
+        }),
+        ConfigKeyDef::new(
+            "key.converter",
+            T::Class,
+            Some("org.apache.kafka.connect.json.JsonConverter"),
+            I::High,
+            "Converter for record keys.",
+        ),
+        ConfigKeyDef::new(
+            "value.converter",
+            T::Class,
+            Some("org.apache.kafka.connect.json.JsonConverter"),
+            I::High,
+            "Converter for record values.",
+        ),
+        ConfigKeyDef::new(
+            "plugin.path",
+            T::List,
+            Some(""),
+            I::Low,
+            "Directories or files with extra plugin .wasm files.",
+        ),
+        ConfigKeyDef::new(
+            "plugin.cache.dir",
+            T::String,
+            Some(""),
+            I::Low,
+            "Directory for compiled plugins (default: $XDG_CACHE_HOME/wasm-connect).",
+        ),
     ] {
         def.define(key);
     }
@@ -84,11 +166,17 @@ pub fn worker_config_def() -> ConfigDef {
 
 fn parse_listener(listeners: &str) -> Result<SocketAddr, String> {
     let first = listeners.split(',').next().unwrap_or("").trim();
-    let url = url::Url::parse(first).map_err(|e| format!("Invalid value {first} for configuration listeners: {e}"))?;
+    let url = url::Url::parse(first)
+        .map_err(|e| format!("Invalid value {first} for configuration listeners: {e}"))?;
     if url.scheme() != "http" {
-        return Err(format!("Invalid value {first} for configuration listeners: only http listeners are supported"));
+        return Err(format!(
+            "Invalid value {first} for configuration listeners: only http listeners are supported"
+        ));
     }
-    let host = url.host_str().filter(|h| !h.is_empty()).unwrap_or("0.0.0.0");
+    let host = url
+        .host_str()
+        .filter(|h| !h.is_empty())
+        .unwrap_or("0.0.0.0");
     let host = host.trim_start_matches('[').trim_end_matches(']');
     let port = url.port().unwrap_or(8083);
     let ip: std::net::IpAddr = if host == "localhost" {
@@ -104,7 +192,10 @@ impl WorkerConfig {
     pub fn parse(raw: BTreeMap<String, String>) -> Result<WorkerConfig, Box<ConfigInfos>> {
         let def = worker_config_def();
         let mut extra = Vec::new();
-        let listeners = raw.get("listeners").cloned().unwrap_or_else(|| "http://0.0.0.0:8083".into());
+        let listeners = raw
+            .get("listeners")
+            .cloned()
+            .unwrap_or_else(|| "http://0.0.0.0:8083".into());
         let rest_listener = match parse_listener(&listeners) {
             Ok(addr) => Some(addr),
             Err(e) => {
@@ -116,14 +207,34 @@ impl WorkerConfig {
         let (Some(rest_listener), 0) = (rest_listener, infos.error_count) else {
             return Err(Box::new(infos));
         };
-        let get = |k: &str| raw.get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
-        let millis = |k: &str, d: u64| Duration::from_millis(get(k).and_then(|v| v.parse().ok()).unwrap_or(d));
+        let get = |k: &str| {
+            raw.get(k)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let millis = |k: &str, d: u64| {
+            Duration::from_millis(get(k).and_then(|v| v.parse().ok()).unwrap_or(d))
+        };
         let host = get("rest.advertised.host.name").unwrap_or_else(|| {
-            if rest_listener.ip().is_unspecified() { "localhost".to_string() } else { rest_listener.ip().to_string() }
+            if rest_listener.ip().is_unspecified() {
+                "localhost".to_string()
+            } else {
+                rest_listener.ip().to_string()
+            }
         });
-        let port = get("rest.advertised.port").and_then(|p| p.parse::<u16>().ok()).filter(|p| *p != 0).unwrap_or(rest_listener.port());
-        let converter = |k: &str, d: &str| (get(k).unwrap_or_else(|| d.to_string()), with_prefix(&raw, &format!("{k}.")));
-        let cache_dir = get("plugin.cache.dir").map(PathBuf::from).unwrap_or_else(default_cache_dir);
+        let port = get("rest.advertised.port")
+            .and_then(|p| p.parse::<u16>().ok())
+            .filter(|p| *p != 0)
+            .unwrap_or(rest_listener.port());
+        let converter = |k: &str, d: &str| {
+            (
+                get(k).unwrap_or_else(|| d.to_string()),
+                with_prefix(&raw, &format!("{k}.")),
+            )
+        };
+        let cache_dir = get("plugin.cache.dir")
+            .map(PathBuf::from)
+            .unwrap_or_else(default_cache_dir);
         Ok(WorkerConfig {
             bootstrap_servers: get("bootstrap.servers").unwrap_or_else(|| "localhost:9092".into()),
             rest_listener,
@@ -132,9 +243,18 @@ impl WorkerConfig {
             offset_flush_interval: millis("offset.flush.interval.ms", 60_000),
             offset_flush_timeout: millis("offset.flush.timeout.ms", 5_000),
             task_shutdown_graceful_timeout: millis("task.shutdown.graceful.timeout.ms", 5_000),
-            key_converter: converter("key.converter", "org.apache.kafka.connect.json.JsonConverter"),
-            value_converter: converter("value.converter", "org.apache.kafka.connect.json.JsonConverter"),
-            plugin_path: super::connector::parse_list(raw.get("plugin.path")).into_iter().map(PathBuf::from).collect(),
+            key_converter: converter(
+                "key.converter",
+                "org.apache.kafka.connect.json.JsonConverter",
+            ),
+            value_converter: converter(
+                "value.converter",
+                "org.apache.kafka.connect.json.JsonConverter",
+            ),
+            plugin_path: super::connector::parse_list(raw.get("plugin.path"))
+                .into_iter()
+                .map(PathBuf::from)
+                .collect(),
             plugin_cache_dir: cache_dir,
             raw,
         })
@@ -143,9 +263,16 @@ impl WorkerConfig {
     /// librdkafka settings for a client of `kind` (`producer`, `consumer` or `admin`): the
     /// bootstrap servers, the shared security settings, then `<kind>.*` worker settings, then the
     /// connector's `<kind>.override.*` settings.
-    pub fn client_settings(&self, kind: &str, connector: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    pub fn client_settings(
+        &self,
+        kind: &str,
+        connector: &BTreeMap<String, String>,
+    ) -> BTreeMap<String, String> {
         let mut settings = BTreeMap::new();
-        settings.insert("bootstrap.servers".to_string(), self.bootstrap_servers.clone());
+        settings.insert(
+            "bootstrap.servers".to_string(),
+            self.bootstrap_servers.clone(),
+        );
         for (k, v) in &self.raw {
             if SHARED_CLIENT_PREFIXES.iter().any(|p| k.starts_with(p)) {
                 settings.insert(k.clone(), v.clone());
@@ -172,21 +299,32 @@ mod tests {
     use super::*;
 
     fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn defaults_and_worker_id() {
-        let config = WorkerConfig::parse(map(&[("listeners", "http://127.0.0.1:18083")])).expect("valid");
+        let config =
+            WorkerConfig::parse(map(&[("listeners", "http://127.0.0.1:18083")])).expect("valid");
         assert_eq!(config.rest_listener.port(), 18083);
         assert_eq!(config.worker_id, "127.0.0.1:18083");
         assert_eq!(config.offset_flush_interval, Duration::from_secs(60));
-        assert_eq!(config.value_converter.0, "org.apache.kafka.connect.json.JsonConverter");
+        assert_eq!(
+            config.value_converter.0,
+            "org.apache.kafka.connect.json.JsonConverter"
+        );
     }
 
     #[test]
     fn bad_values_are_all_reported() {
-        let err = WorkerConfig::parse(map(&[("listeners", "ftp://x"), ("offset.flush.interval.ms", "soon")])).unwrap_err();
+        let err = WorkerConfig::parse(map(&[
+            ("listeners", "ftp://x"),
+            ("offset.flush.interval.ms", "soon"),
+        ]))
+        .unwrap_err();
         let keys: Vec<_> = err.errors().map(|(k, _)| k).collect();
         assert_eq!(keys, vec!["listeners", "offset.flush.interval.ms"]);
     }
@@ -200,7 +338,8 @@ mod tests {
             ("producer.key.serializer", "x"),
         ]))
         .expect("valid");
-        let settings = config.client_settings("producer", &map(&[("producer.override.linger.ms", "9")]));
+        let settings =
+            config.client_settings("producer", &map(&[("producer.override.linger.ms", "9")]));
         assert_eq!(settings["bootstrap.servers"], "b:9092");
         assert_eq!(settings["security.protocol"], "SASL_SSL");
         assert_eq!(settings["linger.ms"], "9");

@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-
 pub use standalone::{StandaloneHerder, WorkerContext};
 pub use status::{ConnectorState, StatusCell};
 
@@ -175,11 +174,19 @@ pub trait Herder: Send + Sync + 'static {
         only_failed: bool,
     ) -> impl Future<Output = Result<ConnectorStatus, HerderError>> + Send;
     /// `POST /connectors/{c}/tasks/{t}/restart`.
-    fn restart_task(&self, name: &str, task: u32) -> impl Future<Output = Result<(), HerderError>> + Send;
+    fn restart_task(
+        &self,
+        name: &str,
+        task: u32,
+    ) -> impl Future<Output = Result<(), HerderError>> + Send;
     /// `GET /connector-plugins`.
     fn plugins(&self, connectors_only: bool) -> Vec<PluginInfo>;
     /// `PUT /connector-plugins/{p}/config/validate`.
-    fn validate_config(&self, plugin: &str, config: ConfigMap) -> impl Future<Output = Result<ConfigInfos, HerderError>> + Send;
+    fn validate_config(
+        &self,
+        plugin: &str,
+        config: ConfigMap,
+    ) -> impl Future<Output = Result<ConfigInfos, HerderError>> + Send;
     /// The Kafka cluster id for `GET /`.
     fn kafka_cluster_id(&self) -> String;
 }

@@ -8,14 +8,14 @@ use std::time::{Duration, Instant};
 use wasm_connect_data::converter::{Converter, create_converter};
 
 use super::{
-    ConfigMap, ConnectorInfo, ConnectorState, ConnectorStatus, ConnectorTaskId, ConnectorType, Herder,
-    HerderError, PluginInfo, StateInfo, StatusCell, TaskInfo, TaskStateInfo,
-};
-use crate::config::{
-    ConfigDef, ConfigInfos, ConfigKeyDef, ConfigType, ConnectorConfig, Importance, PathAccess, SandboxSettings,
-    WorkerConfig, connector_config_def,
+    ConfigMap, ConnectorInfo, ConnectorState, ConnectorStatus, ConnectorTaskId, ConnectorType,
+    Herder, HerderError, PluginInfo, StateInfo, StatusCell, TaskInfo, TaskStateInfo,
 };
 use crate::config::connector::sink_config_def;
+use crate::config::{
+    ConfigDef, ConfigInfos, ConfigKeyDef, ConfigType, ConnectorConfig, Importance, PathAccess,
+    SandboxSettings, WorkerConfig, connector_config_def,
+};
 use crate::offsets::{ConnectorOffsetReader, OffsetBackingStore};
 use crate::plugins::{PluginRegistry, RegisteredPlugin};
 use crate::runtime::{ComponentKind, ConnectorInstance, Grants, InstanceContext};
@@ -73,7 +73,10 @@ fn internal(e: impl std::fmt::Display) -> HerderError {
 impl StandaloneHerder {
     /// A herder with no connectors.
     pub fn new(ctx: Arc<WorkerContext>) -> StandaloneHerder {
-        StandaloneHerder { ctx, connectors: Mutex::new(BTreeMap::new()) }
+        StandaloneHerder {
+            ctx,
+            connectors: Mutex::new(BTreeMap::new()),
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, BTreeMap<String, ConnectorEntry>> {
@@ -89,7 +92,8 @@ impl StandaloneHerder {
 
     /// Stop every connector gracefully (flush and commit), within the graceful timeout.
     pub async fn shutdown(&self) {
-        let entries: Vec<(String, ConnectorEntry)> = std::mem::take(&mut *self.lock()).into_iter().collect();
+        let entries: Vec<(String, ConnectorEntry)> =
+            std::mem::take(&mut *self.lock()).into_iter().collect();
         let timeout = self.ctx.config.task_shutdown_graceful_timeout;
         let _ = tokio::task::spawn_blocking(move || {
             for (name, entry) in entries {
@@ -101,7 +105,11 @@ impl StandaloneHerder {
 
     fn state_info(&self, status: &StatusCell) -> StateInfo {
         let (state, trace) = status.get();
-        StateInfo { state, worker_id: self.worker_id(), trace }
+        StateInfo {
+            state,
+            worker_id: self.worker_id(),
+            trace,
+        }
     }
 
     fn status_of(&self, name: &str, entry: &ConnectorEntry) -> ConnectorStatus {
@@ -111,7 +119,10 @@ impl StandaloneHerder {
             tasks: entry
                 .tasks
                 .iter()
-                .map(|t| TaskStateInfo { id: t.id, state: self.state_info(&t.status) })
+                .map(|t| TaskStateInfo {
+                    id: t.id,
+                    state: self.state_info(&t.status),
+                })
                 .collect(),
             connector_type: kind_to_type(entry.kind),
         }
@@ -121,7 +132,14 @@ impl StandaloneHerder {
         ConnectorInfo {
             name: name.to_string(),
             config: entry.config.clone(),
-            tasks: entry.tasks.iter().map(|t| ConnectorTaskId { connector: name.to_string(), task: t.id }).collect(),
+            tasks: entry
+                .tasks
+                .iter()
+                .map(|t| ConnectorTaskId {
+                    connector: name.to_string(),
+                    task: t.id,
+                })
+                .collect(),
             connector_type: kind_to_type(entry.kind),
         }
     }
@@ -143,7 +161,9 @@ fn stop_tasks(name: &str, tasks: &mut [RunningTask], timeout: Duration) {
     }
     let deadline = Instant::now() + timeout;
     for task in tasks.iter_mut() {
-        let Some(thread) = task.thread.take() else { continue };
+        let Some(thread) = task.thread.take() else {
+            continue;
+        };
         while !thread.is_finished() && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(10));
         }
@@ -175,7 +195,10 @@ fn validate(ctx: &WorkerContext, config: &ConfigMap, plugin_name: Option<&str>) 
         .map(str::to_string)
         .or_else(|| config.get("connector.class").cloned())
         .unwrap_or_default();
-    let plugin = ctx.registry.find(&class).filter(|p| matches!(p.kind(), ComponentKind::Source | ComponentKind::Sink));
+    let plugin = ctx
+        .registry
+        .find(&class)
+        .filter(|p| matches!(p.kind(), ComponentKind::Source | ComponentKind::Sink));
     let mut def = connector_config_def();
     let mut extra: Vec<(String, String)> = Vec::new();
     if !class.trim().is_empty() && plugin.is_none() {
@@ -184,7 +207,9 @@ fn validate(ctx: &WorkerContext, config: &ConfigMap, plugin_name: Option<&str>) 
             format!("Invalid value {class} for configuration connector.class: Failed to find any class that implements Connector and which name matches {class}"),
         ));
     }
-    let is_sink = plugin.as_ref().is_some_and(|p| p.kind() == ComponentKind::Sink);
+    let is_sink = plugin
+        .as_ref()
+        .is_some_and(|p| p.kind() == ComponentKind::Sink);
     if is_sink {
         for key in sink_config_def().keys {
             def.define(key);
@@ -195,7 +220,8 @@ fn validate(ctx: &WorkerContext, config: &ConfigMap, plugin_name: Option<&str>) 
         for (i, key) in plugin.description.config_def.keys.iter().enumerate() {
             let mut key = key.clone();
             key.group.get_or_insert_with(|| group.clone());
-            key.order.get_or_insert(i32::try_from(i).unwrap_or(i32::MAX));
+            key.order
+                .get_or_insert(i32::try_from(i).unwrap_or(i32::MAX));
             def.define(key);
         }
     }
@@ -212,8 +238,21 @@ fn validate(ctx: &WorkerContext, config: &ConfigMap, plugin_name: Option<&str>) 
             let prefix = format!("transforms.{}.", spec.alias);
             let group = format!("Transforms: {}", spec.alias);
             let type_key = format!("{prefix}type");
-            def.define(ConfigKeyDef::new(&type_key, ConfigType::Class, None, Importance::High, "Transform plugin").in_group(&group, -1));
-            let Some(tplugin) = ctx.registry.find(&spec.plugin).filter(|p| p.kind() == ComponentKind::Transform) else {
+            def.define(
+                ConfigKeyDef::new(
+                    &type_key,
+                    ConfigType::Class,
+                    None,
+                    Importance::High,
+                    "Transform plugin",
+                )
+                .in_group(&group, -1),
+            );
+            let Some(tplugin) = ctx
+                .registry
+                .find(&spec.plugin)
+                .filter(|p| p.kind() == ComponentKind::Transform)
+            else {
                 extra.push((type_key, format!("Invalid value {} for configuration {prefix}type: no transform plugin with this name", spec.plugin)));
                 continue;
             };
@@ -221,9 +260,17 @@ fn validate(ctx: &WorkerContext, config: &ConfigMap, plugin_name: Option<&str>) 
             let predicate = match &spec.predicate {
                 Some(p) => {
                     let pprefix = format!("predicates.{}.", p.alias);
-                    match ctx.registry.find(&p.plugin).filter(|pl| pl.kind() == ComponentKind::Predicate) {
+                    match ctx
+                        .registry
+                        .find(&p.plugin)
+                        .filter(|pl| pl.kind() == ComponentKind::Predicate)
+                    {
                         Some(pplugin) => {
-                            def.embed(&pprefix, &format!("Predicates: {}", p.alias), &pplugin.description.config_def);
+                            def.embed(
+                                &pprefix,
+                                &format!("Predicates: {}", p.alias),
+                                &pplugin.description.config_def,
+                            );
                             Some((p.alias.clone(), pplugin, p.config.clone()))
                         }
                         None => {
@@ -242,36 +289,87 @@ fn validate(ctx: &WorkerContext, config: &ConfigMap, plugin_name: Option<&str>) 
                 negate: spec.negate,
             });
         }
-        for (i, (k, c)) in [("key.converter", &parsed.key_converter), ("value.converter", &parsed.value_converter)].into_iter().enumerate() {
+        for (i, (k, c)) in [
+            ("key.converter", &parsed.key_converter),
+            ("value.converter", &parsed.value_converter),
+        ]
+        .into_iter()
+        .enumerate()
+        {
             if let Some((class, settings)) = c
                 && let Err(e) = create_converter(class, settings, i == 0)
             {
-                extra.push((k.to_string(), format!("Invalid value {class} for configuration {k}: {e}")));
+                extra.push((
+                    k.to_string(),
+                    format!("Invalid value {class} for configuration {k}: {e}"),
+                ));
             }
         }
     }
-    let mut infos = def.validate(plugin.as_ref().map_or(class.as_str(), |p| p.name()), config, &extra);
+    let mut infos = def.validate(
+        plugin.as_ref().map_or(class.as_str(), |p| p.name()),
+        config,
+        &extra,
+    );
     if infos.error_count == 0
         && let Some(plugin) = &plugin
     {
         // The plugin's own cross-field checks (needs an instance; only when the basics pass).
-        let ictx = instance_context(ctx, config, "validate", &SandboxSettings::default(), Grants::default());
-        match ConnectorInstance::new(plugin.loaded.clone(), &ictx).and_then(|mut c| c.validate(config)) {
-            Ok(errors) if !errors.is_empty() => infos = def.validate(plugin.name(), config, &errors),
+        let ictx = instance_context(
+            ctx,
+            config,
+            "validate",
+            &SandboxSettings::default(),
+            Grants::default(),
+        );
+        match ConnectorInstance::new(plugin.loaded.clone(), &ictx)
+            .and_then(|mut c| c.validate(config))
+        {
+            Ok(errors) if !errors.is_empty() => {
+                infos = def.validate(plugin.name(), config, &errors)
+            }
             Ok(_) => {}
-            Err(e) => infos = def.validate(plugin.name(), config, &[("connector.class".into(), format!("plugin validation failed: {e}"))]),
+            Err(e) => {
+                infos = def.validate(
+                    plugin.name(),
+                    config,
+                    &[(
+                        "connector.class".into(),
+                        format!("plugin validation failed: {e}"),
+                    )],
+                )
+            }
         }
     }
-    Validated { infos, plugin, parsed, transforms }
+    Validated {
+        infos,
+        plugin,
+        parsed,
+        transforms,
+    }
 }
 
-fn instance_context(ctx: &WorkerContext, config: &ConfigMap, role: &str, sandbox: &SandboxSettings, grants: Grants) -> InstanceContext {
+fn instance_context(
+    ctx: &WorkerContext,
+    config: &ConfigMap,
+    role: &str,
+    sandbox: &SandboxSettings,
+    grants: Grants,
+) -> InstanceContext {
     InstanceContext {
         connector: config.get("name").cloned().unwrap_or_default(),
         role: role.to_string(),
         grants,
-        memory_max_bytes: if sandbox.memory_max_bytes == 0 { crate::config::connector::DEFAULT_MEMORY_MAX_BYTES } else { sandbox.memory_max_bytes },
-        call_timeout: Duration::from_millis(if sandbox.call_timeout_ms == 0 { crate::config::connector::DEFAULT_CALL_TIMEOUT_MS } else { sandbox.call_timeout_ms }),
+        memory_max_bytes: if sandbox.memory_max_bytes == 0 {
+            crate::config::connector::DEFAULT_MEMORY_MAX_BYTES
+        } else {
+            sandbox.memory_max_bytes
+        },
+        call_timeout: Duration::from_millis(if sandbox.call_timeout_ms == 0 {
+            crate::config::connector::DEFAULT_CALL_TIMEOUT_MS
+        } else {
+            sandbox.call_timeout_ms
+        }),
         offsets: Some(Arc::new(ConnectorOffsetReader {
             store: ctx.offsets.clone(),
             connector: config.get("name").cloned().unwrap_or_default(),
@@ -284,13 +382,20 @@ fn absolute(path: &str) -> PathBuf {
     if p.is_absolute() {
         p.to_path_buf()
     } else {
-        std::env::current_dir().map(|d| d.join(p)).unwrap_or_else(|_| p.to_path_buf())
+        std::env::current_dir()
+            .map(|d| d.join(p))
+            .unwrap_or_else(|_| p.to_path_buf())
     }
 }
 
 /// Grants from path-valued keys of `def` (their values made absolute in `config`) and from the
 /// explicit `wasm.*` settings.
-fn grants_for(def: &ConfigDef, prefix: &str, config: &mut ConfigMap, sandbox: &SandboxSettings) -> Grants {
+fn grants_for(
+    def: &ConfigDef,
+    prefix: &str,
+    config: &mut ConfigMap,
+    sandbox: &SandboxSettings,
+) -> Grants {
     let mut grants = Grants::default();
     let mut grant = |dir: PathBuf, writable: bool| {
         let guest = dir.to_string_lossy().to_string();
@@ -299,12 +404,22 @@ fn grants_for(def: &ConfigDef, prefix: &str, config: &mut ConfigMap, sandbox: &S
             None => grants.dirs.push((dir, guest, writable)),
         }
     };
-    for key in def.keys.iter().filter(|k| k.path_access != PathAccess::None) {
+    for key in def
+        .keys
+        .iter()
+        .filter(|k| k.path_access != PathAccess::None)
+    {
         let name = format!("{prefix}{}", key.name);
-        let Some(value) = config.get(&name).filter(|v| !v.trim().is_empty()) else { continue };
+        let Some(value) = config.get(&name).filter(|v| !v.trim().is_empty()) else {
+            continue;
+        };
         let path = absolute(value);
         config.insert(name, path.to_string_lossy().to_string());
-        let parent = || path.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("/"));
+        let parent = || {
+            path.parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| PathBuf::from("/"))
+        };
         match key.path_access {
             PathAccess::ReadFile => grant(parent(), false),
             PathAccess::WriteFile => grant(parent(), true),
@@ -333,11 +448,19 @@ fn converter(
     is_key: bool,
 ) -> Result<Arc<dyn Converter>, String> {
     let (class, settings) = connector.as_ref().unwrap_or(worker);
-    create_converter(class, settings, is_key).map(Arc::from).map_err(|e| e.to_string())
+    create_converter(class, settings, is_key)
+        .map(Arc::from)
+        .map_err(|e| e.to_string())
 }
 
 /// Start a validated connector: instance, `start`, `task-configs`, one thread per task.
-fn start_connector(ctx: &Arc<WorkerContext>, name: &str, config: ConfigMap, v: Validated, paused: bool) -> ConnectorEntry {
+fn start_connector(
+    ctx: &Arc<WorkerContext>,
+    name: &str,
+    config: ConfigMap,
+    v: Validated,
+    paused: bool,
+) -> ConnectorEntry {
     let status = StatusCell::new();
     let mut entry = ConnectorEntry {
         config: config.clone(),
@@ -352,7 +475,12 @@ fn start_connector(ctx: &Arc<WorkerContext>, name: &str, config: ConfigMap, v: V
         return entry;
     };
     let mut resolved = config.clone();
-    let grants = grants_for(&plugin.description.config_def, "", &mut resolved, &parsed.sandbox);
+    let grants = grants_for(
+        &plugin.description.config_def,
+        "",
+        &mut resolved,
+        &parsed.sandbox,
+    );
     let span = tracing::info_span!("connector", connector = name);
     let _enter = span.enter();
     let ictx = instance_context(ctx, &resolved, "connector", &parsed.sandbox, grants.clone());
@@ -381,13 +509,22 @@ fn start_connector(ctx: &Arc<WorkerContext>, name: &str, config: ConfigMap, v: V
         }
     };
     entry.instance = Some(instance);
-    status.set(if paused { ConnectorState::Paused } else { ConnectorState::Running });
+    status.set(if paused {
+        ConnectorState::Paused
+    } else {
+        ConnectorState::Running
+    });
     tracing::info!(tasks = task_configs.len(), "connector started");
     for (id, task_config) in task_configs.into_iter().enumerate() {
         let id = u32::try_from(id).unwrap_or(u32::MAX);
         let mut task_config: ConfigMap = task_config;
         // Path keys in task configs are granted the same way as in the connector config.
-        let task_grants = grants_for(&plugin.description.config_def, "", &mut task_config, &parsed.sandbox);
+        let task_grants = grants_for(
+            &plugin.description.config_def,
+            "",
+            &mut task_config,
+            &parsed.sandbox,
+        );
         let mut all_grants = grants.clone();
         for g in task_grants.dirs {
             if !all_grants.dirs.contains(&g) {
@@ -401,7 +538,13 @@ fn start_connector(ctx: &Arc<WorkerContext>, name: &str, config: ConfigMap, v: V
             task_config: task_config.clone(),
             plugin: plugin.clone(),
             transforms: v.transforms.clone(),
-            instance: instance_context(ctx, &resolved, &format!("task-{id}"), &parsed.sandbox, all_grants),
+            instance: instance_context(
+                ctx,
+                &resolved,
+                &format!("task-{id}"),
+                &parsed.sandbox,
+                all_grants,
+            ),
             key_converter: key_converter.clone(),
             value_converter: value_converter.clone(),
             worker: ctx.config.clone(),
@@ -423,10 +566,12 @@ fn spawn_task(setup: TaskSetup, paused: bool, kind: ComponentKind) -> RunningTas
     control.set_paused(paused);
     let thread_name = format!("task-{}", setup.task_name());
     let thread_status = status.clone();
-    let spawned = std::thread::Builder::new().name(thread_name).spawn(move || match kind {
-        ComponentKind::Sink => SinkTaskRunner::new(setup).run(),
-        _ => SourceTaskRunner::new(setup).run(),
-    });
+    let spawned = std::thread::Builder::new()
+        .name(thread_name)
+        .spawn(move || match kind {
+            ComponentKind::Sink => SinkTaskRunner::new(setup).run(),
+            _ => SourceTaskRunner::new(setup).run(),
+        });
     let thread = match spawned {
         Ok(handle) => Some(handle),
         Err(e) => {
@@ -434,7 +579,13 @@ fn spawn_task(setup: TaskSetup, paused: bool, kind: ComponentKind) -> RunningTas
             None
         }
     };
-    RunningTask { id, config, status, control, thread }
+    RunningTask {
+        id,
+        config,
+        status,
+        control,
+        thread,
+    }
 }
 
 /// `tasks.max`, and for sinks no more than the partitions of their topics.
@@ -443,14 +594,24 @@ fn task_limit(ctx: &WorkerContext, parsed: &ConnectorConfig, kind: ComponentKind
     if kind != ComponentKind::Sink {
         return max;
     }
-    let regex = parsed.topics_regex.as_deref().and_then(|r| regex::Regex::new(&format!("^(?:{r})$")).ok());
+    let regex = parsed
+        .topics_regex
+        .as_deref()
+        .and_then(|r| regex::Regex::new(&format!("^(?:{r})$")).ok());
     let settings = ctx.config.client_settings("consumer", &parsed.raw);
-    match crate::kafka::partition_counts(&settings, &parsed.topics, regex.as_ref(), Duration::from_secs(10)) {
+    match crate::kafka::partition_counts(
+        &settings,
+        &parsed.topics,
+        regex.as_ref(),
+        Duration::from_secs(10),
+    ) {
         Ok(counts) => {
             let partitions: usize = counts.values().sum();
             let limit = u32::try_from(partitions.max(1)).unwrap_or(u32::MAX);
             if limit < max {
-                tracing::info!("tasks.max={max} but the topics have {partitions} partition(s): starting {limit} task(s)");
+                tracing::info!(
+                    "tasks.max={max} but the topics have {partitions} partition(s): starting {limit} task(s)"
+                );
             }
             max.min(limit)
         }
@@ -466,7 +627,9 @@ impl StandaloneHerder {
     /// line); fails when the config is invalid.
     pub async fn add_connector(&self, config: ConfigMap) -> Result<ConnectorInfo, HerderError> {
         let name = config.get("name").cloned().unwrap_or_default();
-        self.put_connector_config(&name, config, false).await.map(|(_, info)| info)
+        self.put_connector_config(&name, config, false)
+            .await
+            .map(|(_, info)| info)
     }
 }
 
@@ -475,7 +638,12 @@ impl Herder for StandaloneHerder {
         self.lock().keys().cloned().collect()
     }
 
-    async fn put_connector_config(&self, name: &str, mut config: ConfigMap, allow_replace: bool) -> Result<(bool, ConnectorInfo), HerderError> {
+    async fn put_connector_config(
+        &self,
+        name: &str,
+        mut config: ConfigMap,
+        allow_replace: bool,
+    ) -> Result<(bool, ConnectorInfo), HerderError> {
         if name.trim().is_empty() {
             return Err(HerderError::BadRequest("Connector name is required".into()));
         }
@@ -486,7 +654,9 @@ impl Herder for StandaloneHerder {
         }
         let ctx = self.ctx.clone();
         let checked = config.clone();
-        let validated = tokio::task::spawn_blocking(move || validate(&ctx, &checked, None)).await.map_err(internal)?;
+        let validated = tokio::task::spawn_blocking(move || validate(&ctx, &checked, None))
+            .await
+            .map_err(internal)?;
         if validated.infos.error_count > 0 {
             return Err(HerderError::InvalidConfig(Box::new(validated.infos)));
         }
@@ -514,7 +684,9 @@ impl Herder for StandaloneHerder {
 
     fn connector_info(&self, name: &str) -> Result<ConnectorInfo, HerderError> {
         let connectors = self.lock();
-        let entry = connectors.get(name).ok_or_else(|| HerderError::ConnectorNotFound(name.to_string()))?;
+        let entry = connectors
+            .get(name)
+            .ok_or_else(|| HerderError::ConnectorNotFound(name.to_string()))?;
         Ok(Self::info_of(name, entry))
     }
 
@@ -524,7 +696,9 @@ impl Herder for StandaloneHerder {
 
     fn connector_status(&self, name: &str) -> Result<ConnectorStatus, HerderError> {
         let connectors = self.lock();
-        let entry = connectors.get(name).ok_or_else(|| HerderError::ConnectorNotFound(name.to_string()))?;
+        let entry = connectors
+            .get(name)
+            .ok_or_else(|| HerderError::ConnectorNotFound(name.to_string()))?;
         Ok(self.status_of(name, entry))
     }
 
@@ -534,24 +708,40 @@ impl Herder for StandaloneHerder {
             .tasks
             .into_iter()
             .find(|t| t.id == task)
-            .ok_or_else(|| HerderError::TaskNotFound { connector: name.to_string(), task })
+            .ok_or_else(|| HerderError::TaskNotFound {
+                connector: name.to_string(),
+                task,
+            })
     }
 
     fn task_configs(&self, name: &str) -> Result<Vec<TaskInfo>, HerderError> {
         let connectors = self.lock();
-        let entry = connectors.get(name).ok_or_else(|| HerderError::ConnectorNotFound(name.to_string()))?;
+        let entry = connectors
+            .get(name)
+            .ok_or_else(|| HerderError::ConnectorNotFound(name.to_string()))?;
         Ok(entry
             .tasks
             .iter()
-            .map(|t| TaskInfo { id: ConnectorTaskId { connector: name.to_string(), task: t.id }, config: t.config.clone() })
+            .map(|t| TaskInfo {
+                id: ConnectorTaskId {
+                    connector: name.to_string(),
+                    task: t.id,
+                },
+                config: t.config.clone(),
+            })
             .collect())
     }
 
     async fn delete_connector(&self, name: &str) -> Result<(), HerderError> {
-        let entry = self.lock().remove(name).ok_or_else(|| HerderError::ConnectorNotFound(name.to_string()))?;
+        let entry = self
+            .lock()
+            .remove(name)
+            .ok_or_else(|| HerderError::ConnectorNotFound(name.to_string()))?;
         let timeout = self.ctx.config.task_shutdown_graceful_timeout;
         let owned = name.to_string();
-        tokio::task::spawn_blocking(move || stop_connector(&owned, entry, timeout)).await.map_err(internal)?;
+        tokio::task::spawn_blocking(move || stop_connector(&owned, entry, timeout))
+            .await
+            .map_err(internal)?;
         tracing::info!(connector = name, "connector deleted");
         Ok(())
     }
@@ -564,14 +754,26 @@ impl Herder for StandaloneHerder {
         self.set_paused(name, false)
     }
 
-    async fn restart_connector(&self, name: &str, include_tasks: bool, only_failed: bool) -> Result<ConnectorStatus, HerderError> {
+    async fn restart_connector(
+        &self,
+        name: &str,
+        include_tasks: bool,
+        only_failed: bool,
+    ) -> Result<ConnectorStatus, HerderError> {
         let (restart_connector, restart_tasks, config) = {
             let connectors = self.lock();
-            let entry = connectors.get(name).ok_or_else(|| HerderError::ConnectorNotFound(name.to_string()))?;
+            let entry = connectors
+                .get(name)
+                .ok_or_else(|| HerderError::ConnectorNotFound(name.to_string()))?;
             let failed = |s: &StatusCell| s.get().0 == ConnectorState::Failed;
             let restart_connector = !only_failed || failed(&entry.status);
             let restart_tasks: Vec<u32> = if include_tasks {
-                entry.tasks.iter().filter(|t| !only_failed || failed(&t.status)).map(|t| t.id).collect()
+                entry
+                    .tasks
+                    .iter()
+                    .filter(|t| !only_failed || failed(&t.status))
+                    .map(|t| t.id)
+                    .collect()
             } else {
                 Vec::new()
             };
@@ -601,12 +803,17 @@ impl Herder for StandaloneHerder {
     async fn restart_task(&self, name: &str, task: u32) -> Result<(), HerderError> {
         let (old, setup_source) = {
             let mut connectors = self.lock();
-            let entry = connectors.get_mut(name).ok_or_else(|| HerderError::ConnectorNotFound(name.to_string()))?;
+            let entry = connectors
+                .get_mut(name)
+                .ok_or_else(|| HerderError::ConnectorNotFound(name.to_string()))?;
             let index = entry
                 .tasks
                 .iter()
                 .position(|t| t.id == task)
-                .ok_or_else(|| HerderError::TaskNotFound { connector: name.to_string(), task })?;
+                .ok_or_else(|| HerderError::TaskNotFound {
+                    connector: name.to_string(),
+                    task,
+                })?;
             let old = RunningTask {
                 id: task,
                 config: entry.tasks[index].config.clone(),
@@ -629,9 +836,17 @@ impl Herder for StandaloneHerder {
                 return Err(HerderError::InvalidConfig(Box::new(v.infos)));
             };
             let mut resolved = config.clone();
-            let grants = grants_for(&plugin.description.config_def, "", &mut resolved, &parsed.sandbox);
-            let key_converter = converter(&parsed.key_converter, &ctx.config.key_converter, true).map_err(HerderError::Internal)?;
-            let value_converter = converter(&parsed.value_converter, &ctx.config.value_converter, false).map_err(HerderError::Internal)?;
+            let grants = grants_for(
+                &plugin.description.config_def,
+                "",
+                &mut resolved,
+                &parsed.sandbox,
+            );
+            let key_converter = converter(&parsed.key_converter, &ctx.config.key_converter, true)
+                .map_err(HerderError::Internal)?;
+            let value_converter =
+                converter(&parsed.value_converter, &ctx.config.value_converter, false)
+                    .map_err(HerderError::Internal)?;
             let setup = TaskSetup {
                 connector: owned.clone(),
                 task_id: task,
@@ -639,7 +854,13 @@ impl Herder for StandaloneHerder {
                 task_config: old.config.clone(),
                 plugin: plugin.clone(),
                 transforms: v.transforms,
-                instance: instance_context(&ctx, &resolved, &format!("task-{task}"), &parsed.sandbox, grants),
+                instance: instance_context(
+                    &ctx,
+                    &resolved,
+                    &format!("task-{task}"),
+                    &parsed.sandbox,
+                    grants,
+                ),
                 key_converter,
                 value_converter,
                 worker: ctx.config.clone(),
@@ -653,7 +874,9 @@ impl Herder for StandaloneHerder {
         .await
         .map_err(internal)??;
         let mut connectors = self.lock();
-        let entry = connectors.get_mut(name).ok_or_else(|| HerderError::ConnectorNotFound(name.to_string()))?;
+        let entry = connectors
+            .get_mut(name)
+            .ok_or_else(|| HerderError::ConnectorNotFound(name.to_string()))?;
         match entry.tasks.iter_mut().find(|t| t.id == task) {
             Some(slot) => *slot = new_task,
             None => entry.tasks.push(new_task),
@@ -667,7 +890,9 @@ impl Herder for StandaloneHerder {
             .registry
             .all()
             .iter()
-            .filter(|p| !connectors_only || matches!(p.kind(), ComponentKind::Source | ComponentKind::Sink))
+            .filter(|p| {
+                !connectors_only || matches!(p.kind(), ComponentKind::Source | ComponentKind::Sink)
+            })
             .map(|p| PluginInfo {
                 class: p.name().to_string(),
                 plugin_type: p.kind().type_name().to_string(),
@@ -676,20 +901,34 @@ impl Herder for StandaloneHerder {
             .collect();
         if !connectors_only {
             for (name, _) in wasm_connect_data::converter::known_converters() {
-                out.push(PluginInfo { class: name.to_string(), plugin_type: "converter".into(), version: env!("CARGO_PKG_VERSION").into() });
+                out.push(PluginInfo {
+                    class: name.to_string(),
+                    plugin_type: "converter".into(),
+                    version: env!("CARGO_PKG_VERSION").into(),
+                });
             }
         }
         out
     }
 
-    async fn validate_config(&self, plugin: &str, config: ConfigMap) -> Result<ConfigInfos, HerderError> {
-        let found = self.ctx.registry.find(plugin).filter(|p| matches!(p.kind(), ComponentKind::Source | ComponentKind::Sink));
+    async fn validate_config(
+        &self,
+        plugin: &str,
+        config: ConfigMap,
+    ) -> Result<ConfigInfos, HerderError> {
+        let found = self
+            .ctx
+            .registry
+            .find(plugin)
+            .filter(|p| matches!(p.kind(), ComponentKind::Source | ComponentKind::Sink));
         let Some(found) = found else {
             return Err(HerderError::PluginNotFound(plugin.to_string()));
         };
         let ctx = self.ctx.clone();
         let name = found.name().to_string();
-        let v = tokio::task::spawn_blocking(move || validate(&ctx, &config, Some(&name))).await.map_err(internal)?;
+        let v = tokio::task::spawn_blocking(move || validate(&ctx, &config, Some(&name)))
+            .await
+            .map_err(internal)?;
         Ok(v.infos)
     }
 
@@ -701,10 +940,16 @@ impl Herder for StandaloneHerder {
 impl StandaloneHerder {
     fn set_paused(&self, name: &str, paused: bool) -> Result<(), HerderError> {
         let mut connectors = self.lock();
-        let entry = connectors.get_mut(name).ok_or_else(|| HerderError::ConnectorNotFound(name.to_string()))?;
+        let entry = connectors
+            .get_mut(name)
+            .ok_or_else(|| HerderError::ConnectorNotFound(name.to_string()))?;
         entry.paused = paused;
         if entry.status.get().0 != ConnectorState::Failed {
-            entry.status.set(if paused { ConnectorState::Paused } else { ConnectorState::Running });
+            entry.status.set(if paused {
+                ConnectorState::Paused
+            } else {
+                ConnectorState::Running
+            });
         }
         for task in &entry.tasks {
             task.control.set_paused(paused);
@@ -716,7 +961,9 @@ impl StandaloneHerder {
     async fn restart_connector_instance(&self, name: &str) -> Result<(), HerderError> {
         let (config, old_instance) = {
             let mut connectors = self.lock();
-            let entry = connectors.get_mut(name).ok_or_else(|| HerderError::ConnectorNotFound(name.to_string()))?;
+            let entry = connectors
+                .get_mut(name)
+                .ok_or_else(|| HerderError::ConnectorNotFound(name.to_string()))?;
             (entry.config.clone(), entry.instance.take())
         };
         let ctx = self.ctx.clone();
@@ -729,20 +976,32 @@ impl StandaloneHerder {
                 return Err(v.infos.error_message());
             };
             let mut resolved = config.clone();
-            let grants = grants_for(&plugin.description.config_def, "", &mut resolved, &parsed.sandbox);
+            let grants = grants_for(
+                &plugin.description.config_def,
+                "",
+                &mut resolved,
+                &parsed.sandbox,
+            );
             let ictx = instance_context(&ctx, &resolved, "connector", &parsed.sandbox, grants);
-            let mut instance = ConnectorInstance::new(plugin.loaded.clone(), &ictx).map_err(|e| e.to_string())?;
+            let mut instance =
+                ConnectorInstance::new(plugin.loaded.clone(), &ictx).map_err(|e| e.to_string())?;
             instance.start(&resolved).map_err(|e| e.to_string())?;
             Ok(instance)
         })
         .await
         .map_err(internal)?;
         let mut connectors = self.lock();
-        let entry = connectors.get_mut(name).ok_or_else(|| HerderError::ConnectorNotFound(name.to_string()))?;
+        let entry = connectors
+            .get_mut(name)
+            .ok_or_else(|| HerderError::ConnectorNotFound(name.to_string()))?;
         match result {
             Ok(instance) => {
                 entry.instance = Some(instance);
-                entry.status.set(if entry.paused { ConnectorState::Paused } else { ConnectorState::Running });
+                entry.status.set(if entry.paused {
+                    ConnectorState::Paused
+                } else {
+                    ConnectorState::Running
+                });
             }
             Err(e) => entry.status.fail(format!("connector failed to start: {e}")),
         }

@@ -58,7 +58,10 @@ impl StatusCell {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
         };
-        (guard.0.unwrap_or(ConnectorState::Unassigned), guard.1.clone())
+        (
+            guard.0.unwrap_or(ConnectorState::Unassigned),
+            guard.1.clone(),
+        )
     }
 }
 
@@ -72,7 +75,15 @@ mod tests {
         assert_eq!(cell.get().0, ConnectorState::Unassigned);
         let other = cell.clone();
         other.fail("boom");
-        assert_eq!(cell.get(), (ConnectorState::Failed, Some("boom".to_string())));
-        assert_eq!(serde_json::to_string(&ConnectorState::Running).ok().as_deref(), Some("\"RUNNING\""));
+        assert_eq!(
+            cell.get(),
+            (ConnectorState::Failed, Some("boom".to_string()))
+        );
+        assert_eq!(
+            serde_json::to_string(&ConnectorState::Running)
+                .ok()
+                .as_deref(),
+            Some("\"RUNNING\"")
+        );
     }
 }

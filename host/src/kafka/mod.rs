@@ -55,31 +55,55 @@ pub fn partition_counts(
     regex: Option<&regex::Regex>,
     timeout: Duration,
 ) -> Result<BTreeMap<String, usize>, KafkaError> {
-    let consumer: BaseConsumer = client_config(settings)
-        .create()
-        .map_err(|source| KafkaError::Client { kind: "consumer", source })?;
-    let metadata = consumer.fetch_metadata(None, timeout).map_err(|source| KafkaError::Metadata {
-        bootstrap: settings.get("bootstrap.servers").cloned().unwrap_or_default(),
-        source,
-    })?;
+    let consumer: BaseConsumer =
+        client_config(settings)
+            .create()
+            .map_err(|source| KafkaError::Client {
+                kind: "consumer",
+                source,
+            })?;
+    let metadata =
+        consumer
+            .fetch_metadata(None, timeout)
+            .map_err(|source| KafkaError::Metadata {
+                bootstrap: settings
+                    .get("bootstrap.servers")
+                    .cloned()
+                    .unwrap_or_default(),
+                source,
+            })?;
     Ok(metadata
         .topics()
         .iter()
         .filter(|t| t.error().is_none())
-        .filter(|t| topics.iter().any(|n| n == t.name()) || regex.is_some_and(|r| r.is_match(t.name())))
+        .filter(|t| {
+            topics.iter().any(|n| n == t.name()) || regex.is_some_and(|r| r.is_match(t.name()))
+        })
         .map(|t| (t.name().to_string(), t.partitions().len()))
         .collect())
 }
 
 /// The cluster id from broker metadata, if the broker reports one.
-pub fn cluster_id(settings: &BTreeMap<String, String>, timeout: Duration) -> Result<Option<String>, KafkaError> {
-    let consumer: BaseConsumer = client_config(settings)
-        .create()
-        .map_err(|source| KafkaError::Client { kind: "consumer", source })?;
-    let _ = consumer.fetch_metadata(None, timeout).map_err(|source| KafkaError::Metadata {
-        bootstrap: settings.get("bootstrap.servers").cloned().unwrap_or_default(),
-        source,
-    })?;
+pub fn cluster_id(
+    settings: &BTreeMap<String, String>,
+    timeout: Duration,
+) -> Result<Option<String>, KafkaError> {
+    let consumer: BaseConsumer =
+        client_config(settings)
+            .create()
+            .map_err(|source| KafkaError::Client {
+                kind: "consumer",
+                source,
+            })?;
+    let _ = consumer
+        .fetch_metadata(None, timeout)
+        .map_err(|source| KafkaError::Metadata {
+            bootstrap: settings
+                .get("bootstrap.servers")
+                .cloned()
+                .unwrap_or_default(),
+            source,
+        })?;
     Ok(consumer.client().fetch_cluster_id(timeout))
 }
 
@@ -91,9 +115,13 @@ pub async fn ensure_topic(
     replication: i32,
     configs: &[(&str, &str)],
 ) -> Result<(), KafkaError> {
-    let admin: AdminClient<DefaultClientContext> = client_config(settings)
-        .create()
-        .map_err(|source| KafkaError::Client { kind: "admin", source })?;
+    let admin: AdminClient<DefaultClientContext> =
+        client_config(settings)
+            .create()
+            .map_err(|source| KafkaError::Client {
+                kind: "admin",
+                source,
+            })?;
     let mut new_topic = NewTopic::new(topic, partitions, TopicReplication::Fixed(replication));
     for (k, v) in configs {
         new_topic = new_topic.set(k, v);
@@ -102,12 +130,18 @@ pub async fn ensure_topic(
     let results = admin
         .create_topics([&new_topic], &options)
         .await
-        .map_err(|e| KafkaError::CreateTopic { topic: topic.to_string(), message: e.to_string() })?;
+        .map_err(|e| KafkaError::CreateTopic {
+            topic: topic.to_string(),
+            message: e.to_string(),
+        })?;
     for result in results {
         match result {
             Ok(_) | Err((_, RDKafkaErrorCode::TopicAlreadyExists)) => {}
             Err((name, code)) => {
-                return Err(KafkaError::CreateTopic { topic: name, message: code.to_string() });
+                return Err(KafkaError::CreateTopic {
+                    topic: name,
+                    message: code.to_string(),
+                });
             }
         }
     }

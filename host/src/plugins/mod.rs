@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::runtime::PluginDescription;
 use crate::runtime::{
     ComponentKind, Grants, InstanceContext, LoadedComponent, PluginInstance, PluginRuntime,
 };
-use crate::runtime::PluginDescription;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_plugins.rs"));
@@ -80,14 +80,20 @@ pub struct PluginRegistry {
 
 impl PluginRegistry {
     /// Load the embedded plugins and every `.wasm` under `plugin_path` (files or directories).
-    pub fn load(runtime: &PluginRuntime, plugin_path: &[PathBuf]) -> Result<PluginRegistry, RegistryError> {
+    pub fn load(
+        runtime: &PluginRuntime,
+        plugin_path: &[PathBuf],
+    ) -> Result<PluginRegistry, RegistryError> {
         let mut sources: Vec<(String, Vec<u8>)> = embedded::EMBEDDED_PLUGINS
             .iter()
             .map(|(name, bytes)| (format!("embedded:{name}"), bytes.to_vec()))
             .collect();
         for path in plugin_path {
             for file in wasm_files(path)? {
-                let bytes = std::fs::read(&file).map_err(|source| RegistryError::Read { path: file.clone(), source })?;
+                let bytes = std::fs::read(&file).map_err(|source| RegistryError::Read {
+                    path: file.clone(),
+                    source,
+                })?;
                 sources.push((file.display().to_string(), bytes));
             }
         }
@@ -100,7 +106,10 @@ impl PluginRegistry {
                 .into_iter()
                 .map(|h| {
                     h.join().unwrap_or_else(|_| {
-                        Err(RegistryError::Invalid { name: "?".into(), message: "plugin loader thread panicked".into() })
+                        Err(RegistryError::Invalid {
+                            name: "?".into(),
+                            message: "plugin loader thread panicked".into(),
+                        })
                     })
                 })
                 .collect()
@@ -137,7 +146,9 @@ impl PluginRegistry {
 
     /// The plugin with this name or alias.
     pub fn find(&self, name: &str) -> Option<Arc<RegisteredPlugin>> {
-        self.by_name.get(name.trim()).map(|&i| self.plugins[i].clone())
+        self.by_name
+            .get(name.trim())
+            .map(|&i| self.plugins[i].clone())
     }
 
     /// Every plugin, sorted by name.
@@ -152,7 +163,10 @@ fn wasm_files(path: &Path) -> Result<Vec<PathBuf>, RegistryError> {
     if path.is_file() {
         return Ok(vec![path.to_path_buf()]);
     }
-    let read = std::fs::read_dir(path).map_err(|source| RegistryError::Read { path: path.to_path_buf(), source })?;
+    let read = std::fs::read_dir(path).map_err(|source| RegistryError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let mut files: Vec<PathBuf> = read
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "wasm"))
@@ -161,9 +175,18 @@ fn wasm_files(path: &Path) -> Result<Vec<PathBuf>, RegistryError> {
     Ok(files)
 }
 
-fn describe(runtime: &PluginRuntime, origin: &str, bytes: &[u8]) -> Result<RegisteredPlugin, RegistryError> {
-    let invalid = |message: String| RegistryError::Invalid { name: origin.to_string(), message };
-    let loaded = runtime.load(origin, bytes).map_err(|e| invalid(e.to_string()))?;
+fn describe(
+    runtime: &PluginRuntime,
+    origin: &str,
+    bytes: &[u8],
+) -> Result<RegisteredPlugin, RegistryError> {
+    let invalid = |message: String| RegistryError::Invalid {
+        name: origin.to_string(),
+        message,
+    };
+    let loaded = runtime
+        .load(origin, bytes)
+        .map_err(|e| invalid(e.to_string()))?;
     let ctx = InstanceContext {
         connector: String::new(),
         role: format!("describe:{origin}"),
@@ -172,7 +195,12 @@ fn describe(runtime: &PluginRuntime, origin: &str, bytes: &[u8]) -> Result<Regis
         call_timeout: Duration::from_secs(60),
         offsets: None,
     };
-    let mut instance = PluginInstance::new(loaded.clone(), &ctx).map_err(|e| invalid(e.to_string()))?;
+    let mut instance =
+        PluginInstance::new(loaded.clone(), &ctx).map_err(|e| invalid(e.to_string()))?;
     let description = instance.describe().map_err(|e| invalid(e.to_string()))?;
-    Ok(RegisteredPlugin { description, loaded, origin: origin.to_string() })
+    Ok(RegisteredPlugin {
+        description,
+        loaded,
+        origin: origin.to_string(),
+    })
 }

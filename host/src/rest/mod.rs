@@ -1,1 +1,450 @@
-//! REST API (Kafka Connect paths and JSON shapes).
+//! The REST API on `listeners`: Kafka Connect's paths, JSON shapes, status codes and
+//! `{"error_code": N, "message": "…"}` errors, served by axum over any [`Herder`].
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use serde::Serialize;
+use serde_json::json;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::{connector_json_to_map, json_object_to_string_map};
+use crate::herder::{ConfigMap, Herder, HerderError};
+
+/// What `GET /` reports about this worker.
+#[derive(Clone, Debug, Serialize)]
+pub struct ServerInfo {
+    /// Wasm Connect version.
+    pub version: String,
+    /// Source commit the binary was built from.
+    pub commit: String,
+}
+
+/// An error answered as Kafka Connect's `{"error_code": N, "message": "…"}`.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    message: String,
+}
+
+impl ApiError {
+    /// An error with this status and message.
+    pub fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            message: message.into(),
+        }
+    }
+
+    /// 400 Bad Request.
+    pub fn bad_request(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, message)
+    }
+
+    /// 404 for a path no route matches, worded as Kafka Connect (Jersey) words it.
+    fn no_route() -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, "HTTP 404 Not Found")
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = json!({ "error_code": self.status.as_u16(), "message": self.message });
+        (self.status, Json(body)).into_response()
+    }
+}
+
+impl From<HerderError> for ApiError {
+    fn from(error: HerderError) -> ApiError {
+        let status = match &error {
+            HerderError::ConnectorNotFound(_)
+            | HerderError::TaskNotFound { .. }
+            | HerderError::PluginNotFound(_) => StatusCode::NOT_FOUND,
+            HerderError::AlreadyExists(_) => StatusCode::CONFLICT,
+            HerderError::InvalidConfig(_) | HerderError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            HerderError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        ApiError::new(status, error.to_string())
+    }
+}
+
+type ApiResult<T> = Result<T, ApiError>;
+
+struct AppState<H> {
+    herder: Arc<H>,
+    info: ServerInfo,
+}
+
+type Shared<H> = State<Arc<AppState<H>>>;
+
+/// The REST API's routes over `herder`.
+pub fn router<H: Herder>(herder: Arc<H>, info: ServerInfo) -> Router {
+    let state = Arc::new(AppState { herder, info });
+    Router::new()
+        .route("/", get(root::<H>))
+        .route("/health", get(health))
+        .route(
+            "/connectors",
+            get(list_connectors::<H>).post(create_connector::<H>),
+        )
+        .route(
+            "/connectors/{name}",
+            get(connector_info::<H>).delete(delete_connector::<H>),
+        )
+        .route(
+            "/connectors/{name}/config",
+            get(connector_config::<H>).put(put_connector_config::<H>),
+        )
+        .route("/connectors/{name}/status", get(connector_status::<H>))
+        .route("/connectors/{name}/tasks", get(task_configs::<H>))
+        .route(
+            "/connectors/{name}/tasks/{task}/status",
+            get(task_status::<H>),
+        )
+        .route(
+            "/connectors/{name}/tasks/{task}/restart",
+            post(restart_task::<H>),
+        )
+        .route("/connectors/{name}/pause", put(pause_connector::<H>))
+        .route("/connectors/{name}/resume", put(resume_connector::<H>))
+        .route("/connectors/{name}/restart", post(restart_connector::<H>))
+        .route("/connector-plugins", get(list_plugins::<H>))
+        .route(
+            "/connector-plugins/{plugin}/config/validate",
+            put(validate_config::<H>),
+        )
+        .fallback(|| async { ApiError::no_route() })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "HTTP 405 Method Not Allowed",
+            )
+        })
+        .with_state(state)
+}
+
+/// Serve the REST API on `listener` until `cancel` fires, then finish in-flight requests.
+pub async fn serve<H: Herder>(
+    herder: Arc<H>,
+    info: ServerInfo,
+    listener: tokio::net::TcpListener,
+    cancel: CancellationToken,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(herder, info))
+        .with_graceful_shutdown(cancel.cancelled_owned())
+        .await
+}
+
+/// Query parameters as (key, value) pairs; repeated keys (`expand=status&expand=info`) are kept.
+fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
+        .into_owned()
+        .collect()
+}
+
+/// A boolean query parameter; absent means `default`, anything but true/false is a 400 naming it.
+fn bool_param(pairs: &[(String, String)], name: &str, default: bool) -> ApiResult<bool> {
+    match pairs.iter().rev().find(|(k, _)| k == name) {
+        None => Ok(default),
+        Some((_, v)) => match v.to_ascii_lowercase().as_str() {
+            "true" => Ok(true),
+            "false" | "" => Ok(false),
+            _ => Err(ApiError::bad_request(format!(
+                "Query parameter {name} must be true or false, got '{v}'"
+            ))),
+        },
+    }
+}
+
+fn parse_json(body: &Bytes) -> ApiResult<serde_json::Value> {
+    if body.is_empty() {
+        return Err(ApiError::bad_request(
+            "Request body is empty; expected a JSON object",
+        ));
+    }
+    serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_request(format!("Cannot parse request body as JSON: {e}")))
+}
+
+fn parse_task(task: &str) -> ApiResult<u32> {
+    task.parse().map_err(|_| ApiError::no_route())
+}
+
+async fn root<H: Herder>(State(state): Shared<H>) -> Json<serde_json::Value> {
+    Json(json!({
+        "version": state.info.version,
+        "commit": state.info.commit,
+        "kafka_cluster_id": state.herder.kafka_cluster_id(),
+    }))
+}
+
+/// Kafka Connect's `GET /health` (KIP-1017): the router only exists once the worker has started.
+async fn health() -> Json<serde_json::Value> {
+    Json(json!({
+        "status": "healthy",
+        "message": "Worker has completed startup and is ready to handle requests."
+    }))
+}
+
+async fn list_connectors<H: Herder>(
+    State(state): Shared<H>,
+    RawQuery(query): RawQuery,
+) -> ApiResult<Json<serde_json::Value>> {
+    let pairs = query_pairs(query.as_deref());
+    let mut expand_status = false;
+    let mut expand_info = false;
+    for (key, value) in &pairs {
+        if key == "expand" {
+            match value.as_str() {
+                "status" => expand_status = true,
+                "info" => expand_info = true,
+                // Kafka Connect ignores unknown expansions.
+                _ => {}
+            }
+        }
+    }
+    let names = state.herder.connector_names();
+    if !expand_status && !expand_info {
+        return Ok(Json(json!(names)));
+    }
+    let mut out = serde_json::Map::new();
+    for name in names {
+        let mut entry = serde_json::Map::new();
+        // A connector deleted between listing and expanding is left out, as Kafka Connect does.
+        if expand_status {
+            match state.herder.connector_status(&name) {
+                Ok(status) => {
+                    entry.insert("status".into(), json!(status));
+                }
+                Err(HerderError::ConnectorNotFound(_)) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        if expand_info {
+            match state.herder.connector_info(&name) {
+                Ok(info) => {
+                    entry.insert("info".into(), json!(info));
+                }
+                Err(HerderError::ConnectorNotFound(_)) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        out.insert(name, serde_json::Value::Object(entry));
+    }
+    Ok(Json(serde_json::Value::Object(out)))
+}
+
+/// Put the URL's connector name into `config`, or reject a different `name` in it.
+fn check_name(url_name: &str, config: &mut ConfigMap) -> ApiResult<()> {
+    match config.get("name") {
+        Some(name) if name != url_name => Err(ApiError::bad_request(format!(
+            "Connector name configuration ({name}) doesn't match connector name in the URL ({url_name})"
+        ))),
+        Some(_) => Ok(()),
+        None => {
+            config.insert("name".into(), url_name.to_string());
+            Ok(())
+        }
+    }
+}
+
+fn check_new_name(name: &str) -> ApiResult<()> {
+    if name.is_empty() {
+        return Err(ApiError::bad_request("Connector name must not be empty"));
+    }
+    if name.chars().any(|c| c.is_control()) {
+        return Err(ApiError::bad_request(
+            "Connector name must not contain control characters",
+        ));
+    }
+    Ok(())
+}
+
+async fn create_connector<H: Herder>(State(state): Shared<H>, body: Bytes) -> ApiResult<Response> {
+    let json = parse_json(&body)?;
+    let object = json
+        .as_object()
+        .ok_or_else(|| ApiError::bad_request("Request body must be a JSON object"))?;
+    let name = match object.get("name") {
+        Some(serde_json::Value::String(name)) => name.trim().to_string(),
+        Some(_) => return Err(ApiError::bad_request("Field \"name\" must be a string")),
+        None => return Err(ApiError::bad_request("Field \"name\" is required")),
+    };
+    check_new_name(&name)?;
+    let config = object
+        .get("config")
+        .ok_or_else(|| ApiError::bad_request("Field \"config\" is required"))?;
+    let mut config = json_object_to_string_map(config).map_err(ApiError::bad_request)?;
+    check_name(&name, &mut config)?;
+    let (_, info) = state
+        .herder
+        .put_connector_config(&name, config, false)
+        .await?;
+    Ok((StatusCode::CREATED, Json(info)).into_response())
+}
+
+async fn connector_info<H: Herder>(
+    State(state): Shared<H>,
+    Path(name): Path<String>,
+) -> ApiResult<Response> {
+    Ok(Json(state.herder.connector_info(&name)?).into_response())
+}
+
+async fn delete_connector<H: Herder>(
+    State(state): Shared<H>,
+    Path(name): Path<String>,
+) -> ApiResult<StatusCode> {
+    state.herder.delete_connector(&name).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn connector_config<H: Herder>(
+    State(state): Shared<H>,
+    Path(name): Path<String>,
+) -> ApiResult<Json<ConfigMap>> {
+    Ok(Json(state.herder.connector_config(&name)?))
+}
+
+async fn put_connector_config<H: Herder>(
+    State(state): Shared<H>,
+    Path(name): Path<String>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let json = parse_json(&body)?;
+    if !json.is_object() {
+        return Err(ApiError::bad_request(
+            "Request body must be a JSON object of config keys",
+        ));
+    }
+    check_new_name(&name)?;
+    let mut config = connector_json_to_map(&json).map_err(ApiError::bad_request)?;
+    check_name(&name, &mut config)?;
+    let (created, info) = state
+        .herder
+        .put_connector_config(&name, config, true)
+        .await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(info)).into_response())
+}
+
+async fn connector_status<H: Herder>(
+    State(state): Shared<H>,
+    Path(name): Path<String>,
+) -> ApiResult<Response> {
+    Ok(Json(state.herder.connector_status(&name)?).into_response())
+}
+
+async fn task_configs<H: Herder>(
+    State(state): Shared<H>,
+    Path(name): Path<String>,
+) -> ApiResult<Response> {
+    Ok(Json(state.herder.task_configs(&name)?).into_response())
+}
+
+async fn task_status<H: Herder>(
+    State(state): Shared<H>,
+    Path((name, task)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let task = parse_task(&task)?;
+    Ok(Json(state.herder.task_status(&name, task)?).into_response())
+}
+
+async fn restart_task<H: Herder>(
+    State(state): Shared<H>,
+    Path((name, task)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let task = parse_task(&task)?;
+    state.herder.restart_task(&name, task).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn pause_connector<H: Herder>(
+    State(state): Shared<H>,
+    Path(name): Path<String>,
+) -> ApiResult<StatusCode> {
+    state.herder.pause_connector(&name)?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+async fn resume_connector<H: Herder>(
+    State(state): Shared<H>,
+    Path(name): Path<String>,
+) -> ApiResult<StatusCode> {
+    state.herder.resume_connector(&name)?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+async fn restart_connector<H: Herder>(
+    State(state): Shared<H>,
+    Path(name): Path<String>,
+    RawQuery(query): RawQuery,
+) -> ApiResult<Response> {
+    let pairs = query_pairs(query.as_deref());
+    let include_tasks = bool_param(&pairs, "includeTasks", false)?;
+    let only_failed = bool_param(&pairs, "onlyFailed", false)?;
+    let status = state
+        .herder
+        .restart_connector(&name, include_tasks, only_failed)
+        .await?;
+    // Kafka Connect answers the plain form (connector only) with 204 and no body.
+    if !include_tasks && !only_failed {
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    }
+    Ok((StatusCode::ACCEPTED, Json(status)).into_response())
+}
+
+async fn list_plugins<H: Herder>(
+    State(state): Shared<H>,
+    RawQuery(query): RawQuery,
+) -> ApiResult<Response> {
+    let pairs = query_pairs(query.as_deref());
+    let connectors_only = bool_param(&pairs, "connectorsOnly", true)?;
+    Ok(Json(state.herder.plugins(connectors_only)).into_response())
+}
+
+async fn validate_config<H: Herder>(
+    State(state): Shared<H>,
+    Path(plugin): Path<String>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let json = parse_json(&body)?;
+    let mut config: BTreeMap<String, String> =
+        json_object_to_string_map(&json).map_err(ApiError::bad_request)?;
+    match config.get("connector.class") {
+        Some(class) if !same_plugin(class, &plugin) => {
+            return Err(ApiError::bad_request(format!(
+                "Included connector type {class} does not match request type {plugin}"
+            )));
+        }
+        Some(_) => {}
+        None => {
+            config.insert("connector.class".into(), plugin.clone());
+        }
+    }
+    Ok(Json(state.herder.validate_config(&plugin, config).await?).into_response())
+}
+
+/// Kafka Connect's loose plugin-name match: case-insensitive, ignoring a package prefix and a
+/// `Connector` suffix (`FileStreamSource` matches `org.apache.kafka.connect.file.FileStreamSourceConnector`).
+fn same_plugin(a: &str, b: &str) -> bool {
+    let normalize = |s: &str| {
+        let s = s.to_ascii_lowercase();
+        let s = s.rsplit('.').next().unwrap_or_default().to_string();
+        s.strip_suffix("connector").map(str::to_string).unwrap_or(s)
+    };
+    normalize(a) == normalize(b)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests;

@@ -8,8 +8,8 @@ use sha2::{Digest, Sha256};
 use wasmtime::Engine;
 use wasmtime::component::{Component, InstancePre};
 
-use super::state::PluginState;
 use super::RuntimeError;
+use super::state::PluginState;
 
 const INTERFACE_PREFIX: &str = "wasm-connect:plugin/";
 const INTERFACE_VERSION: &str = "@0.1.0";
@@ -63,7 +63,11 @@ impl LoadedComponent {
             .exports(engine)
             .map(|(name, _)| name.to_string())
             .collect();
-        let has = |iface: &str| exports.iter().any(|e| *e == format!("{INTERFACE_PREFIX}{iface}{INTERFACE_VERSION}"));
+        let has = |iface: &str| {
+            exports
+                .iter()
+                .any(|e| *e == format!("{INTERFACE_PREFIX}{iface}{INTERFACE_VERSION}"))
+        };
         let kind = if !has("plugin") {
             None
         } else if has("source-task") && has("connector") {
@@ -110,7 +114,12 @@ impl ComponentCache {
     }
 
     /// The compiled component for `wasm`: from memory, from disk, or compiled now.
-    pub fn compile(&self, engine: &Engine, name: &str, wasm: &[u8]) -> Result<Component, RuntimeError> {
+    pub fn compile(
+        &self,
+        engine: &Engine,
+        name: &str,
+        wasm: &[u8],
+    ) -> Result<Component, RuntimeError> {
         let hash = hex::encode(Sha256::digest(wasm));
         if let Some(component) = self.memory.get(&hash) {
             return Ok(component.clone());
@@ -120,9 +129,16 @@ impl ComponentCache {
             Some(component) => component,
             None => {
                 let started = std::time::Instant::now();
-                let component = Component::new(engine, wasm)
-                    .map_err(|source| RuntimeError::Compile { name: name.to_string(), source })?;
-                tracing::info!(plugin = name, elapsed_ms = started.elapsed().as_millis() as u64, "compiled plugin");
+                let component =
+                    Component::new(engine, wasm).map_err(|source| RuntimeError::Compile {
+                        name: name.to_string(),
+                        source,
+                    })?;
+                tracing::info!(
+                    plugin = name,
+                    elapsed_ms = started.elapsed().as_millis() as u64,
+                    "compiled plugin"
+                );
                 if let Err(e) = self.store_on_disk(&component, &path) {
                     tracing::warn!(plugin = name, "cannot cache compiled plugin: {e}");
                 }
@@ -147,7 +163,10 @@ impl ComponentCache {
     }
 
     fn store_on_disk(&self, component: &Component, path: &PathBuf) -> Result<(), RuntimeError> {
-        let io = |source| RuntimeError::Cache { path: path.clone(), source };
+        let io = |source| RuntimeError::Cache {
+            path: path.clone(),
+            source,
+        };
         std::fs::create_dir_all(&self.dir).map_err(io)?;
         let bytes = component
             .serialize()

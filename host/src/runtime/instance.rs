@@ -6,14 +6,14 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use wasm_connect_data::{ConnectRecord, OffsetMap};
 use wasmtime::component::Instance;
 use wasmtime::{Store, Trap};
-use wasm_connect_data::{ConnectRecord, OffsetMap};
 
+use super::EPOCH_TICK;
 use super::bindings::{conv, guest, types};
 use super::cache::LoadedComponent;
 use super::state::{InstanceContext, PluginState};
-use super::EPOCH_TICK;
 use crate::config::{ConfigDef, ConfigKeyDef, ConfigType, Importance, PathAccess, Validator};
 
 /// A failed plugin call.
@@ -44,13 +44,22 @@ pub enum PluginCallError {
 impl PluginCallError {
     /// True when the call may succeed if retried.
     pub fn is_retriable(&self) -> bool {
-        matches!(self, PluginCallError::Plugin { retriable: true, .. })
+        matches!(
+            self,
+            PluginCallError::Plugin {
+                retriable: true,
+                ..
+            }
+        )
     }
 }
 
 impl From<types::PluginError> for PluginCallError {
     fn from(e: types::PluginError) -> Self {
-        PluginCallError::Plugin { message: e.message, retriable: e.retriable }
+        PluginCallError::Plugin {
+            message: e.message,
+            retriable: e.retriable,
+        }
     }
 }
 
@@ -85,18 +94,29 @@ fn config_to_wit(config: &BTreeMap<String, String>) -> Vec<(String, String)> {
 
 impl PluginInstance {
     /// Instantiate `loaded` in a new store configured from `ctx`.
-    pub fn new(loaded: Arc<LoadedComponent>, ctx: &InstanceContext) -> Result<PluginInstance, PluginCallError> {
+    pub fn new(
+        loaded: Arc<LoadedComponent>,
+        ctx: &InstanceContext,
+    ) -> Result<PluginInstance, PluginCallError> {
         let state = PluginState::new(ctx).map_err(PluginCallError::Setup)?;
         let mut store = Store::new(loaded.pre.engine(), state);
         store.limiter(|s| &mut s.limiter);
         store.epoch_deadline_trap();
-        let deadline_ticks = (ctx.call_timeout.as_millis() / EPOCH_TICK.as_millis()).max(1) as u64 + 1;
+        let deadline_ticks =
+            (ctx.call_timeout.as_millis() / EPOCH_TICK.as_millis()).max(1) as u64 + 1;
         store.set_epoch_deadline(deadline_ticks);
         let instance = loaded
             .pre
             .instantiate(&mut store)
             .map_err(|e| PluginCallError::Setup(describe_failure(&e, ctx.call_timeout)))?;
-        Ok(PluginInstance { store, instance, loaded, deadline_ticks, call_timeout: ctx.call_timeout, failure: None })
+        Ok(PluginInstance {
+            store,
+            instance,
+            loaded,
+            deadline_ticks,
+            call_timeout: ctx.call_timeout,
+            failure: None,
+        })
     }
 
     /// The plugin this instance runs.
@@ -123,7 +143,8 @@ impl PluginInstance {
     /// Call `info` and `config-definition`.
     pub fn describe(&mut self) -> Result<PluginDescription, PluginCallError> {
         let (info, keys) = self.call(|store, instance| {
-            let plugin = guest::plugin::GuestIndices::new(&instance.instance_pre(&*store))?.load(&mut *store, instance)?;
+            let plugin = guest::plugin::GuestIndices::new(&instance.instance_pre(&*store))?
+                .load(&mut *store, instance)?;
             let info = plugin.call_info(&mut *store)?;
             let keys = plugin.call_config_definition(&mut *store)?;
             Ok((info, keys))
@@ -171,7 +192,10 @@ fn config_key_from_wit(key: types::ConfigKey) -> ConfigKeyDef {
             .into_iter()
             .map(|v| match v {
                 types::Validator::NonEmptyString => Validator::NonEmptyString,
-                types::Validator::Range(r) => Validator::Range { min: r.min, max: r.max },
+                types::Validator::Range(r) => Validator::Range {
+                    min: r.min,
+                    max: r.max,
+                },
                 types::Validator::OneOf(values) => Validator::OneOf(values),
                 types::Validator::Regex => Validator::Regex,
             })
@@ -199,7 +223,8 @@ fn describe_failure(e: &wasmtime::Error, timeout: Duration) -> String {
 
 macro_rules! load_guest {
     ($store:expr, $instance:expr, $iface:ident) => {
-        guest::$iface::GuestIndices::new(&$instance.instance_pre(&*$store))?.load(&mut *$store, $instance)?
+        guest::$iface::GuestIndices::new(&$instance.instance_pre(&*$store))?
+            .load(&mut *$store, $instance)?
     };
 }
 
@@ -210,14 +235,23 @@ pub struct ConnectorInstance {
 
 impl ConnectorInstance {
     /// Instantiate a connector.
-    pub fn new(loaded: Arc<LoadedComponent>, ctx: &InstanceContext) -> Result<Self, PluginCallError> {
-        Ok(ConnectorInstance { inner: PluginInstance::new(loaded, ctx)? })
+    pub fn new(
+        loaded: Arc<LoadedComponent>,
+        ctx: &InstanceContext,
+    ) -> Result<Self, PluginCallError> {
+        Ok(ConnectorInstance {
+            inner: PluginInstance::new(loaded, ctx)?,
+        })
     }
 
     /// Plugin-specific validation: (key, message) errors.
-    pub fn validate(&mut self, config: &BTreeMap<String, String>) -> Result<Vec<(String, String)>, PluginCallError> {
+    pub fn validate(
+        &mut self,
+        config: &BTreeMap<String, String>,
+    ) -> Result<Vec<(String, String)>, PluginCallError> {
         let errors = self.inner.call(|store, instance| {
-            load_guest!(store, instance, connector).call_validate(&mut *store, &config_to_wit(config))
+            load_guest!(store, instance, connector)
+                .call_validate(&mut *store, &config_to_wit(config))
         })?;
         Ok(errors.into_iter().map(|e| (e.name, e.message)).collect())
     }
@@ -225,21 +259,31 @@ impl ConnectorInstance {
     /// Start the connector.
     pub fn start(&mut self, config: &BTreeMap<String, String>) -> Result<(), PluginCallError> {
         self.inner
-            .call(|store, instance| load_guest!(store, instance, connector).call_start(&mut *store, &config_to_wit(config)))?
+            .call(|store, instance| {
+                load_guest!(store, instance, connector)
+                    .call_start(&mut *store, &config_to_wit(config))
+            })?
             .map_err(Into::into)
     }
 
     /// Task configurations for at most `max_tasks` tasks.
-    pub fn task_configs(&mut self, max_tasks: u32) -> Result<Vec<BTreeMap<String, String>>, PluginCallError> {
-        let configs = self
-            .inner
-            .call(|store, instance| load_guest!(store, instance, connector).call_task_configs(&mut *store, max_tasks))??;
-        Ok(configs.into_iter().map(|c| c.into_iter().collect()).collect())
+    pub fn task_configs(
+        &mut self,
+        max_tasks: u32,
+    ) -> Result<Vec<BTreeMap<String, String>>, PluginCallError> {
+        let configs = self.inner.call(|store, instance| {
+            load_guest!(store, instance, connector).call_task_configs(&mut *store, max_tasks)
+        })??;
+        Ok(configs
+            .into_iter()
+            .map(|c| c.into_iter().collect())
+            .collect())
     }
 
     /// Stop the connector.
     pub fn stop(&mut self) -> Result<(), PluginCallError> {
-        self.inner.call(|store, instance| load_guest!(store, instance, connector).call_stop(&mut *store))
+        self.inner
+            .call(|store, instance| load_guest!(store, instance, connector).call_stop(&mut *store))
     }
 }
 
@@ -261,27 +305,36 @@ pub struct SourceTaskInstance {
 
 impl SourceTaskInstance {
     /// Instantiate a source task.
-    pub fn new(loaded: Arc<LoadedComponent>, ctx: &InstanceContext) -> Result<Self, PluginCallError> {
-        Ok(SourceTaskInstance { inner: PluginInstance::new(loaded, ctx)? })
+    pub fn new(
+        loaded: Arc<LoadedComponent>,
+        ctx: &InstanceContext,
+    ) -> Result<Self, PluginCallError> {
+        Ok(SourceTaskInstance {
+            inner: PluginInstance::new(loaded, ctx)?,
+        })
     }
 
     /// Start the task.
     pub fn start(&mut self, config: &BTreeMap<String, String>) -> Result<(), PluginCallError> {
         self.inner
-            .call(|store, instance| load_guest!(store, instance, source_task).call_start(&mut *store, &config_to_wit(config)))?
+            .call(|store, instance| {
+                load_guest!(store, instance, source_task)
+                    .call_start(&mut *store, &config_to_wit(config))
+            })?
             .map_err(Into::into)
     }
 
     /// The next batch.
     pub fn poll(&mut self) -> Result<Vec<PolledRecord>, PluginCallError> {
-        let records = self
-            .inner
-            .call(|store, instance| load_guest!(store, instance, source_task).call_poll(&mut *store))??;
+        let records = self.inner.call(|store, instance| {
+            load_guest!(store, instance, source_task).call_poll(&mut *store)
+        })??;
         records
             .into_iter()
             .map(|r| {
                 Ok(PolledRecord {
-                    record: conv::record_from_wit(r.record).map_err(|e| PluginCallError::Malformed(e.to_string()))?,
+                    record: conv::record_from_wit(r.record)
+                        .map_err(|e| PluginCallError::Malformed(e.to_string()))?,
                     partition: conv::offset_map_from_wit(r.source_partition),
                     offset: conv::offset_map_from_wit(r.source_offset),
                 })
@@ -292,13 +345,17 @@ impl SourceTaskInstance {
     /// Tell the task its offsets were committed.
     pub fn commit(&mut self) -> Result<(), PluginCallError> {
         self.inner
-            .call(|store, instance| load_guest!(store, instance, source_task).call_commit(&mut *store))?
+            .call(|store, instance| {
+                load_guest!(store, instance, source_task).call_commit(&mut *store)
+            })?
             .map_err(Into::into)
     }
 
     /// Stop the task.
     pub fn stop(&mut self) -> Result<(), PluginCallError> {
-        self.inner.call(|store, instance| load_guest!(store, instance, source_task).call_stop(&mut *store))
+        self.inner.call(|store, instance| {
+            load_guest!(store, instance, source_task).call_stop(&mut *store)
+        })
     }
 }
 
@@ -309,14 +366,22 @@ pub struct SinkTaskInstance {
 
 impl SinkTaskInstance {
     /// Instantiate a sink task.
-    pub fn new(loaded: Arc<LoadedComponent>, ctx: &InstanceContext) -> Result<Self, PluginCallError> {
-        Ok(SinkTaskInstance { inner: PluginInstance::new(loaded, ctx)? })
+    pub fn new(
+        loaded: Arc<LoadedComponent>,
+        ctx: &InstanceContext,
+    ) -> Result<Self, PluginCallError> {
+        Ok(SinkTaskInstance {
+            inner: PluginInstance::new(loaded, ctx)?,
+        })
     }
 
     /// Start the task.
     pub fn start(&mut self, config: &BTreeMap<String, String>) -> Result<(), PluginCallError> {
         self.inner
-            .call(|store, instance| load_guest!(store, instance, sink_task).call_start(&mut *store, &config_to_wit(config)))?
+            .call(|store, instance| {
+                load_guest!(store, instance, sink_task)
+                    .call_start(&mut *store, &config_to_wit(config))
+            })?
             .map_err(Into::into)
     }
 
@@ -324,10 +389,15 @@ impl SinkTaskInstance {
     pub fn put(&mut self, records: &[(ConnectRecord, i64)]) -> Result<(), PluginCallError> {
         let batch: Vec<types::SinkRecord> = records
             .iter()
-            .map(|(r, offset)| types::SinkRecord { record: conv::record_to_wit(r), kafka_offset: *offset })
+            .map(|(r, offset)| types::SinkRecord {
+                record: conv::record_to_wit(r),
+                kafka_offset: *offset,
+            })
             .collect();
         self.inner
-            .call(|store, instance| load_guest!(store, instance, sink_task).call_put(&mut *store, &batch))?
+            .call(|store, instance| {
+                load_guest!(store, instance, sink_task).call_put(&mut *store, &batch)
+            })?
             .map_err(Into::into)
     }
 
@@ -342,13 +412,16 @@ impl SinkTaskInstance {
             })
             .collect();
         self.inner
-            .call(|store, instance| load_guest!(store, instance, sink_task).call_flush(&mut *store, &offsets))?
+            .call(|store, instance| {
+                load_guest!(store, instance, sink_task).call_flush(&mut *store, &offsets)
+            })?
             .map_err(Into::into)
     }
 
     /// Stop the task.
     pub fn stop(&mut self) -> Result<(), PluginCallError> {
-        self.inner.call(|store, instance| load_guest!(store, instance, sink_task).call_stop(&mut *store))
+        self.inner
+            .call(|store, instance| load_guest!(store, instance, sink_task).call_stop(&mut *store))
     }
 }
 
@@ -359,21 +432,31 @@ pub struct TransformInstance {
 
 impl TransformInstance {
     /// Instantiate and configure a transform.
-    pub fn new(loaded: Arc<LoadedComponent>, ctx: &InstanceContext, config: &BTreeMap<String, String>) -> Result<Self, PluginCallError> {
+    pub fn new(
+        loaded: Arc<LoadedComponent>,
+        ctx: &InstanceContext,
+        config: &BTreeMap<String, String>,
+    ) -> Result<Self, PluginCallError> {
         let mut inner = PluginInstance::new(loaded, ctx)?;
         inner
-            .call(|store, instance| load_guest!(store, instance, transform).call_configure(&mut *store, &config_to_wit(config)))?
+            .call(|store, instance| {
+                load_guest!(store, instance, transform)
+                    .call_configure(&mut *store, &config_to_wit(config))
+            })?
             .map_err(PluginCallError::from)?;
         Ok(TransformInstance { inner })
     }
 
     /// Transform a batch: one result per record (`None` drops it). An `Err` for the whole call
     /// means the instance failed (trap or malformed answer).
-    pub fn apply(&mut self, records: &[ConnectRecord]) -> Result<Vec<Result<Option<ConnectRecord>, PluginCallError>>, PluginCallError> {
+    pub fn apply(
+        &mut self,
+        records: &[ConnectRecord],
+    ) -> Result<Vec<Result<Option<ConnectRecord>, PluginCallError>>, PluginCallError> {
         let batch: Vec<types::ConnectRecord> = records.iter().map(conv::record_to_wit).collect();
-        let results = self
-            .inner
-            .call(|store, instance| load_guest!(store, instance, transform).call_apply(&mut *store, &batch))?;
+        let results = self.inner.call(|store, instance| {
+            load_guest!(store, instance, transform).call_apply(&mut *store, &batch)
+        })?;
         if results.len() != records.len() {
             return Err(PluginCallError::Malformed(format!(
                 "transform returned {} results for {} records",
@@ -401,20 +484,30 @@ pub struct PredicateInstance {
 
 impl PredicateInstance {
     /// Instantiate and configure a predicate.
-    pub fn new(loaded: Arc<LoadedComponent>, ctx: &InstanceContext, config: &BTreeMap<String, String>) -> Result<Self, PluginCallError> {
+    pub fn new(
+        loaded: Arc<LoadedComponent>,
+        ctx: &InstanceContext,
+        config: &BTreeMap<String, String>,
+    ) -> Result<Self, PluginCallError> {
         let mut inner = PluginInstance::new(loaded, ctx)?;
         inner
-            .call(|store, instance| load_guest!(store, instance, predicate).call_configure(&mut *store, &config_to_wit(config)))?
+            .call(|store, instance| {
+                load_guest!(store, instance, predicate)
+                    .call_configure(&mut *store, &config_to_wit(config))
+            })?
             .map_err(PluginCallError::from)?;
         Ok(PredicateInstance { inner })
     }
 
     /// Test a batch: one answer per record.
-    pub fn test(&mut self, records: &[ConnectRecord]) -> Result<Vec<Result<bool, PluginCallError>>, PluginCallError> {
+    pub fn test(
+        &mut self,
+        records: &[ConnectRecord],
+    ) -> Result<Vec<Result<bool, PluginCallError>>, PluginCallError> {
         let batch: Vec<types::ConnectRecord> = records.iter().map(conv::record_to_wit).collect();
-        let results = self
-            .inner
-            .call(|store, instance| load_guest!(store, instance, predicate).call_test(&mut *store, &batch))?;
+        let results = self.inner.call(|store, instance| {
+            load_guest!(store, instance, predicate).call_test(&mut *store, &batch)
+        })?;
         if results.len() != records.len() {
             return Err(PluginCallError::Malformed(format!(
                 "predicate returned {} results for {} records",

@@ -17,8 +17,8 @@ use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConf
 
 pub use cache::{ComponentCache, ComponentKind, LoadedComponent};
 pub use instance::{
-    ConnectorInstance, PluginCallError, PluginDescription, PluginInstance, PolledRecord, PredicateInstance, SinkTaskInstance,
-    SourceTaskInstance, TransformInstance,
+    ConnectorInstance, PluginCallError, PluginDescription, PluginInstance, PolledRecord,
+    PredicateInstance, SinkTaskInstance, SourceTaskInstance, TransformInstance,
 };
 pub use state::{Grants, InstanceContext, OffsetReader, PluginState};
 
@@ -40,7 +40,9 @@ pub enum RuntimeError {
         source: wasmtime::Error,
     },
     /// The component does not fit any plugin world.
-    #[error("plugin {name} does not export a plugin interface of wasm-connect:plugin@0.1.0 ({detail})")]
+    #[error(
+        "plugin {name} does not export a plugin interface of wasm-connect:plugin@0.1.0 ({detail})"
+    )]
     NotAPlugin {
         /// Plugin file or name.
         name: String,
@@ -111,13 +113,25 @@ impl PluginRuntime {
     pub fn load(&self, name: &str, wasm: &[u8]) -> Result<Arc<LoadedComponent>, RuntimeError> {
         let component = self.cache.compile(&self.engine, name, wasm)?;
         let pre = self.instance_pre(name, &component)?;
-        Ok(Arc::new(LoadedComponent::new(name, component, pre, &self.engine)?))
+        Ok(Arc::new(LoadedComponent::new(
+            name,
+            component,
+            pre,
+            &self.engine,
+        )?))
     }
 
-    fn instance_pre(&self, name: &str, component: &Component) -> Result<InstancePre<PluginState>, RuntimeError> {
+    fn instance_pre(
+        &self,
+        name: &str,
+        component: &Component,
+    ) -> Result<InstancePre<PluginState>, RuntimeError> {
         self.linker
             .instantiate_pre(component)
-            .map_err(|source| RuntimeError::Compile { name: name.to_string(), source })
+            .map_err(|source| RuntimeError::Compile {
+                name: name.to_string(),
+                source,
+            })
     }
 }
 

@@ -6,11 +6,11 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use wasmtime::component::{HasSelf, Linker, ResourceTable};
+use wasm_connect_data::OffsetMap;
 use wasmtime::ResourceLimiter;
+use wasmtime::component::{HasSelf, Linker, ResourceTable};
 use wasmtime_wasi::cli::{IsTerminal, StdoutStream};
 use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
-use wasm_connect_data::OffsetMap;
 
 use super::bindings::{conv, host, source_context, types};
 
@@ -64,7 +64,12 @@ pub struct MemoryLimiter {
 }
 
 impl ResourceLimiter for MemoryLimiter {
-    fn memory_growing(&mut self, current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+    fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         let after = self.used_bytes + (desired as u64).saturating_sub(current as u64);
         if after > self.max_bytes {
             wasmtime::bail!(
@@ -77,7 +82,12 @@ impl ResourceLimiter for MemoryLimiter {
         Ok(true)
     }
 
-    fn table_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         Ok(desired <= 10_000_000)
     }
 }
@@ -97,23 +107,43 @@ impl PluginState {
     pub fn new(ctx: &InstanceContext) -> Result<PluginState, String> {
         let mut builder = WasiCtxBuilder::new();
         builder.allow_blocking_current_thread(true);
-        builder.stdout(LogStream { connector: ctx.connector.clone(), role: ctx.role.clone(), stream: "stdout" });
-        builder.stderr(LogStream { connector: ctx.connector.clone(), role: ctx.role.clone(), stream: "stderr" });
+        builder.stdout(LogStream {
+            connector: ctx.connector.clone(),
+            role: ctx.role.clone(),
+            stream: "stdout",
+        });
+        builder.stderr(LogStream {
+            connector: ctx.connector.clone(),
+            role: ctx.role.clone(),
+            stream: "stderr",
+        });
         for (k, v) in &ctx.grants.env {
             builder.env(k, v);
         }
         for (host_path, guest_path, writable) in &ctx.grants.dirs {
-            let perms = if *writable { FsPerms::ReadWrite } else { FsPerms::ReadOnly };
+            let perms = if *writable {
+                FsPerms::ReadWrite
+            } else {
+                FsPerms::ReadOnly
+            };
             builder
                 .preopened_dir(host_path, guest_path, perms)
-                .map_err(|e| format!("cannot grant access to directory {}: {e:#}", host_path.display()))?;
+                .map_err(|e| {
+                    format!(
+                        "cannot grant access to directory {}: {e:#}",
+                        host_path.display()
+                    )
+                })?;
         }
         // Sockets stay closed: the default socket address check denies every address.
         builder.allow_ip_name_lookup(false);
         Ok(PluginState {
             wasi: builder.build(),
             table: ResourceTable::new(),
-            limiter: MemoryLimiter { max_bytes: ctx.memory_max_bytes, used_bytes: 0 },
+            limiter: MemoryLimiter {
+                max_bytes: ctx.memory_max_bytes,
+                used_bytes: 0,
+            },
             connector: ctx.connector.clone(),
             role: ctx.role.clone(),
             offsets: ctx.offsets.clone(),
@@ -123,7 +153,10 @@ impl PluginState {
 
 impl WasiView for PluginState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
     }
 }
 
@@ -143,10 +176,15 @@ impl host::Host for PluginState {
 }
 
 impl source_context::Host for PluginState {
-    fn offset(&mut self, partition: Vec<(String, types::OffsetValue)>) -> Option<Vec<(String, types::OffsetValue)>> {
+    fn offset(
+        &mut self,
+        partition: Vec<(String, types::OffsetValue)>,
+    ) -> Option<Vec<(String, types::OffsetValue)>> {
         let reader = self.offsets.as_ref()?;
         let partition = conv::offset_map_from_wit(partition);
-        reader.offset(&partition).map(|o| conv::offset_map_to_wit(&o))
+        reader
+            .offset(&partition)
+            .map(|o| conv::offset_map_to_wit(&o))
     }
 }
 
@@ -199,7 +237,11 @@ impl LineLogger {
 }
 
 impl tokio::io::AsyncWrite for LineLogger {
-    fn poll_write(mut self: Pin<&mut Self>, _cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
         self.buffer.extend_from_slice(buf);
         while let Some(pos) = self.buffer.iter().position(|b| *b == b'\n') {
             let line: Vec<u8> = self.buffer.drain(..=pos).collect();

@@ -115,7 +115,11 @@ pub struct RecordError {
 }
 
 /// Apply `errors.tolerance` to a record error: `Ok` to skip the record, `Err` to fail the task.
-pub(crate) fn tolerate(config: &ConnectorConfig, task: &str, error: RecordError) -> Result<(), String> {
+pub(crate) fn tolerate(
+    config: &ConnectorConfig,
+    task: &str,
+    error: RecordError,
+) -> Result<(), String> {
     match config.errors_tolerance {
         ErrorTolerance::All => {
             if config.errors_log_enable {
@@ -137,20 +141,26 @@ pub(crate) fn header_to_bytes(header: &Header) -> Option<Vec<u8>> {
         Value::String(s) => Some(s.clone().into_bytes()),
         Value::Bytes(b) => Some(b.clone()),
         Value::Boolean(b) => Some(b.to_string().into_bytes()),
-        other => other.as_i64().map(|i| i.to_string().into_bytes()).or_else(|| {
-            match other {
+        other => other
+            .as_i64()
+            .map(|i| i.to_string().into_bytes())
+            .or_else(|| match other {
                 Value::Float32(f) => Some(f.to_string().into_bytes()),
                 Value::Float64(f) => Some(f.to_string().into_bytes()),
                 _ => json_header(other),
-            }
-        }),
+            }),
     }
 }
 
 fn json_header(value: &Value) -> Option<Vec<u8>> {
-    let settings: BTreeMap<String, String> = [("schemas.enable".to_string(), "false".to_string())].into();
-    let converter = wasm_connect_data::converter::create_converter("JsonConverter", &settings, false).ok()?;
-    converter.from_connect("", &SchemaAndValue::schemaless(value.clone())).ok().flatten()
+    let settings: BTreeMap<String, String> =
+        [("schemas.enable".to_string(), "false".to_string())].into();
+    let converter =
+        wasm_connect_data::converter::create_converter("JsonConverter", &settings, false).ok()?;
+    converter
+        .from_connect("", &SchemaAndValue::schemaless(value.clone()))
+        .ok()
+        .flatten()
 }
 
 /// A Kafka header as Connect data: UTF-8 text as an optional string, anything else as bytes.
@@ -159,10 +169,15 @@ pub(crate) fn header_from_bytes(key: &str, value: Option<&[u8]>) -> Header {
         None => SchemaAndValue::null(),
         Some(bytes) => match std::str::from_utf8(bytes) {
             Ok(text) => SchemaAndValue::new(wasm_connect_data::Schema::optional_string(), text),
-            Err(_) => SchemaAndValue::new(wasm_connect_data::Schema::optional_bytes(), bytes.to_vec()),
+            Err(_) => {
+                SchemaAndValue::new(wasm_connect_data::Schema::optional_bytes(), bytes.to_vec())
+            }
         },
     };
-    Header { key: key.to_string(), value }
+    Header {
+        key: key.to_string(),
+        value,
+    }
 }
 
 /// Exponential backoff for retriable errors: 100 ms doubling to 10 s.

@@ -49,30 +49,50 @@ impl SinkTaskRunner {
 
     fn consumer(&self) -> Result<BaseConsumer, String> {
         let s = &self.setup;
-        let mut settings = s.worker.client_settings("consumer", &s.connector_config.raw);
+        let mut settings = s
+            .worker
+            .client_settings("consumer", &s.connector_config.raw);
         settings.insert("group.id".into(), format!("connect-{}", s.connector));
         settings.insert("enable.auto.commit".into(), "false".into());
-        settings.entry("client.id".into()).or_insert_with(|| format!("connector-consumer-{}", s.task_name()));
-        settings.entry("auto.offset.reset".into()).or_insert_with(|| "earliest".into());
-        settings.entry("max.poll.interval.ms".into()).or_insert_with(|| "300000".into());
-        settings.entry("partition.assignment.strategy".into()).or_insert_with(|| "cooperative-sticky".into());
-        let consumer: BaseConsumer = client_config(&settings).create().map_err(|e| format!("cannot create consumer: {e}"))?;
+        settings
+            .entry("client.id".into())
+            .or_insert_with(|| format!("connector-consumer-{}", s.task_name()));
+        settings
+            .entry("auto.offset.reset".into())
+            .or_insert_with(|| "earliest".into());
+        settings
+            .entry("max.poll.interval.ms".into())
+            .or_insert_with(|| "300000".into());
+        settings
+            .entry("partition.assignment.strategy".into())
+            .or_insert_with(|| "cooperative-sticky".into());
+        let consumer: BaseConsumer = client_config(&settings)
+            .create()
+            .map_err(|e| format!("cannot create consumer: {e}"))?;
         let config = &s.connector_config;
         let subscription: Vec<String> = match &config.topics_regex {
             Some(regex) if config.topics.is_empty() => {
-                vec![if regex.starts_with('^') { regex.clone() } else { format!("^{regex}") }]
+                vec![if regex.starts_with('^') {
+                    regex.clone()
+                } else {
+                    format!("^{regex}")
+                }]
             }
             _ => config.topics.clone(),
         };
         let topics: Vec<&str> = subscription.iter().map(String::as_str).collect();
-        consumer.subscribe(&topics).map_err(|e| format!("cannot subscribe to {topics:?}: {e}"))?;
+        consumer
+            .subscribe(&topics)
+            .map_err(|e| format!("cannot subscribe to {topics:?}: {e}"))?;
         Ok(consumer)
     }
 
     fn run_inner(self) -> Result<(), String> {
         let s = &self.setup;
-        let mut task = SinkTaskInstance::new(s.plugin.loaded.clone(), &s.instance).map_err(|e| e.to_string())?;
-        task.start(&s.task_config).map_err(|e| format!("task start failed: {e}"))?;
+        let mut task = SinkTaskInstance::new(s.plugin.loaded.clone(), &s.instance)
+            .map_err(|e| e.to_string())?;
+        task.start(&s.task_config)
+            .map_err(|e| format!("task start failed: {e}"))?;
         let mut chain = TransformChain::new(&s.transforms, &s.instance)?;
         let consumer = self.consumer()?;
         s.status.set(ConnectorState::Running);
@@ -93,14 +113,24 @@ impl SinkTaskRunner {
             if s.control.paused() != paused {
                 paused = s.control.paused();
                 let assignment = consumer.assignment().map_err(|e| e.to_string())?;
-                let change = if paused { consumer.pause(&assignment) } else { consumer.resume(&assignment) };
+                let change = if paused {
+                    consumer.pause(&assignment)
+                } else {
+                    consumer.resume(&assignment)
+                };
                 change.map_err(|e| format!("cannot pause or resume the consumer: {e}"))?;
-                s.status.set(if paused { ConnectorState::Paused } else { ConnectorState::Running });
+                s.status.set(if paused {
+                    ConnectorState::Paused
+                } else {
+                    ConnectorState::Running
+                });
             }
             let mut batch: Vec<(ConnectRecord, i64)> = Vec::new();
             let mut wait = Duration::from_millis(100);
             while batch.len() < MAX_BATCH {
-                let Some(message) = consumer.poll(wait) else { break };
+                let Some(message) = consumer.poll(wait) else {
+                    break;
+                };
                 wait = Duration::ZERO;
                 let message = match message {
                     Ok(message) => message,
@@ -110,7 +140,10 @@ impl SinkTaskRunner {
                     }
                     Err(e) => return Err(format!("consumer error: {e}")),
                 };
-                positions.insert((message.topic().to_string(), message.partition()), message.offset() + 1);
+                positions.insert(
+                    (message.topic().to_string(), message.partition()),
+                    message.offset() + 1,
+                );
                 match self.to_connect(&message) {
                     Ok(record) => batch.push((record, message.offset())),
                     Err(error) => tolerate(&s.connector_config, &s.task_name(), error)?,
@@ -136,19 +169,37 @@ impl SinkTaskRunner {
     fn to_connect(&self, message: &BorrowedMessage<'_>) -> Result<ConnectRecord, RecordError> {
         let s = &self.setup;
         let topic = message.topic();
-        let key = s.key_converter.to_connect(topic, message.key()).map_err(|e| RecordError {
-            stage: "KEY_CONVERTER",
-            plugin: format!("{:?}", s.key_converter),
-            message: format!("{e} (topic {topic}, partition {}, offset {})", message.partition(), message.offset()),
-        })?;
-        let value = s.value_converter.to_connect(topic, message.payload()).map_err(|e| RecordError {
-            stage: "VALUE_CONVERTER",
-            plugin: format!("{:?}", s.value_converter),
-            message: format!("{e} (topic {topic}, partition {}, offset {})", message.partition(), message.offset()),
-        })?;
+        let key = s
+            .key_converter
+            .to_connect(topic, message.key())
+            .map_err(|e| RecordError {
+                stage: "KEY_CONVERTER",
+                plugin: format!("{:?}", s.key_converter),
+                message: format!(
+                    "{e} (topic {topic}, partition {}, offset {})",
+                    message.partition(),
+                    message.offset()
+                ),
+            })?;
+        let value = s
+            .value_converter
+            .to_connect(topic, message.payload())
+            .map_err(|e| RecordError {
+                stage: "VALUE_CONVERTER",
+                plugin: format!("{:?}", s.value_converter),
+                message: format!(
+                    "{e} (topic {topic}, partition {}, offset {})",
+                    message.partition(),
+                    message.offset()
+                ),
+            })?;
         let headers = message
             .headers()
-            .map(|hs| hs.iter().map(|h| header_from_bytes(h.key, h.value)).collect())
+            .map(|hs| {
+                hs.iter()
+                    .map(|h| header_from_bytes(h.key, h.value))
+                    .collect()
+            })
             .unwrap_or_default();
         Ok(ConnectRecord {
             topic: topic.to_string(),
@@ -160,7 +211,12 @@ impl SinkTaskRunner {
         })
     }
 
-    fn deliver(&self, batch: Vec<(ConnectRecord, i64)>, chain: &mut TransformChain, task: &mut SinkTaskInstance) -> Result<(), String> {
+    fn deliver(
+        &self,
+        batch: Vec<(ConnectRecord, i64)>,
+        chain: &mut TransformChain,
+        task: &mut SinkTaskInstance,
+    ) -> Result<(), String> {
         let s = &self.setup;
         let batch = if chain.is_empty() {
             batch
@@ -199,8 +255,9 @@ fn is_transient(e: &rdkafka::error::KafkaError) -> bool {
     use rdkafka::error::{KafkaError, RDKafkaErrorCode as Code};
     matches!(
         e,
-        KafkaError::MessageConsumption(Code::UnknownTopicOrPartition | Code::UnknownTopic | Code::PartitionEOF)
-            | KafkaError::PartitionEOF(_)
+        KafkaError::MessageConsumption(
+            Code::UnknownTopicOrPartition | Code::UnknownTopic | Code::PartitionEOF
+        ) | KafkaError::PartitionEOF(_)
     )
 }
 
@@ -221,14 +278,20 @@ fn flush_and_commit(
     if owned.is_empty() {
         return Ok(());
     }
-    let flush: Vec<(String, i32, i64)> = owned.iter().map(|((t, p), o)| (t.clone(), *p, *o)).collect();
-    task.flush(&flush).map_err(|e| format!("flush failed: {e}"))?;
+    let flush: Vec<(String, i32, i64)> = owned
+        .iter()
+        .map(|((t, p), o)| (t.clone(), *p, *o))
+        .collect();
+    task.flush(&flush)
+        .map_err(|e| format!("flush failed: {e}"))?;
     let mut list = TopicPartitionList::new();
     for ((topic, partition), offset) in &owned {
         list.add_partition_offset(topic, *partition, Offset::Offset(*offset))
             .map_err(|e| format!("bad offset for {topic}-{partition}: {e}"))?;
     }
-    consumer.commit(&list, CommitMode::Sync).map_err(|e| format!("cannot commit consumer offsets: {e}"))?;
+    consumer
+        .commit(&list, CommitMode::Sync)
+        .map_err(|e| format!("cannot commit consumer offsets: {e}"))?;
     for (tp, offset) in owned {
         committed.insert(tp, offset);
     }

@@ -39,7 +39,9 @@ impl ProducerContext for AckContext {
                     Ok(guard) => guard,
                     Err(poisoned) => poisoned.into_inner(),
                 };
-                failure.get_or_insert_with(|| format!("failed to send a record to topic {topic}: {e}"));
+                failure.get_or_insert_with(|| {
+                    format!("failed to send a record to topic {topic}: {e}")
+                });
             }
         }
     }
@@ -56,7 +58,10 @@ struct SubmittedRecords {
 impl SubmittedRecords {
     fn submit(&mut self, partition: &OffsetMap, offset: OffsetMap, acked: Arc<AtomicBool>) {
         let key = offset_map_to_json(partition).to_string();
-        let entry = self.partitions.entry(key).or_insert_with(|| (partition.clone(), VecDeque::new()));
+        let entry = self
+            .partitions
+            .entry(key)
+            .or_insert_with(|| (partition.clone(), VecDeque::new()));
         entry.1.push_back((acked, offset));
         self.in_flight += 1;
     }
@@ -66,7 +71,10 @@ impl SubmittedRecords {
         let mut out = Vec::new();
         for (partition, queue) in self.partitions.values_mut() {
             let mut last = None;
-            while queue.front().is_some_and(|(acked, _)| acked.load(Ordering::Acquire)) {
+            while queue
+                .front()
+                .is_some_and(|(acked, _)| acked.load(Ordering::Acquire))
+            {
                 last = queue.pop_front().map(|(_, offset)| offset);
                 self.in_flight -= 1;
             }
@@ -107,17 +115,31 @@ impl SourceTaskRunner {
 
     fn run_inner(self) -> Result<(), String> {
         let s = &self.setup;
-        let mut task = SourceTaskInstance::new(s.plugin.loaded.clone(), &s.instance).map_err(|e| e.to_string())?;
-        task.start(&s.task_config).map_err(|e| format!("task start failed: {e}"))?;
+        let mut task = SourceTaskInstance::new(s.plugin.loaded.clone(), &s.instance)
+            .map_err(|e| e.to_string())?;
+        task.start(&s.task_config)
+            .map_err(|e| format!("task start failed: {e}"))?;
         let mut chain = TransformChain::new(&s.transforms, &s.instance)?;
         let failure = Arc::new(Mutex::new(None));
-        let mut settings = s.worker.client_settings("producer", &s.connector_config.raw);
-        settings.entry("client.id".into()).or_insert_with(|| format!("connector-producer-{}", s.task_name()));
-        settings.entry("enable.idempotence".into()).or_insert_with(|| "true".into());
-        settings.entry("acks".into()).or_insert_with(|| "all".into());
-        settings.entry("linger.ms".into()).or_insert_with(|| "5".into());
+        let mut settings = s
+            .worker
+            .client_settings("producer", &s.connector_config.raw);
+        settings
+            .entry("client.id".into())
+            .or_insert_with(|| format!("connector-producer-{}", s.task_name()));
+        settings
+            .entry("enable.idempotence".into())
+            .or_insert_with(|| "true".into());
+        settings
+            .entry("acks".into())
+            .or_insert_with(|| "all".into());
+        settings
+            .entry("linger.ms".into())
+            .or_insert_with(|| "5".into());
         let producer: ThreadedProducer<AckContext> = client_config(&settings)
-            .create_with_context(AckContext { failure: failure.clone() })
+            .create_with_context(AckContext {
+                failure: failure.clone(),
+            })
             .map_err(|e| format!("cannot create producer: {e}"))?;
         s.status.set(ConnectorState::Running);
         let mut submitted = SubmittedRecords::default();
@@ -155,16 +177,22 @@ impl SourceTaskRunner {
             let batch = task.poll().map_err(|e| format!("poll failed: {e}"))?;
             if batch.is_empty() {
                 idle_polls = idle_polls.saturating_add(1);
-                s.control.sleep(Duration::from_millis(u64::from(idle_polls.min(10)) * 20));
+                s.control
+                    .sleep(Duration::from_millis(u64::from(idle_polls.min(10)) * 20));
                 continue;
             }
             idle_polls = 0;
-            if let Err(e) = self.send_batch(batch, &mut chain, &producer, &mut submitted, &mut topics) {
+            if let Err(e) =
+                self.send_batch(batch, &mut chain, &producer, &mut submitted, &mut topics)
+            {
                 break Err(e);
             }
         };
         // Graceful stop (or failure): wait for acknowledgements, then commit what was acknowledged.
-        let flush_timeout = s.worker.task_shutdown_graceful_timeout.max(s.worker.offset_flush_timeout);
+        let flush_timeout = s
+            .worker
+            .task_shutdown_graceful_timeout
+            .max(s.worker.offset_flush_timeout);
         if let Err(e) = producer.flush(flush_timeout) {
             tracing::warn!("producer flush on shutdown: {e}");
         }
@@ -185,7 +213,10 @@ impl SourceTaskRunner {
     ) -> Result<(), String> {
         let s = &self.setup;
         let task_name = s.task_name();
-        let (records, positions): (Vec<_>, Vec<_>) = batch.into_iter().map(|p| (p.record, (p.partition, p.offset))).unzip();
+        let (records, positions): (Vec<_>, Vec<_>) = batch
+            .into_iter()
+            .map(|p| (p.record, (p.partition, p.offset)))
+            .unzip();
         let outcomes = if chain.is_empty() {
             records.into_iter().map(|r| Ok(Some(r))).collect()
         } else {
@@ -207,12 +238,20 @@ impl SourceTaskRunner {
             let converted = s
                 .key_converter
                 .from_connect(&record.topic, &record.key)
-                .map_err(|e| RecordError { stage: "KEY_CONVERTER", plugin: format!("{:?}", s.key_converter), message: e.to_string() })
+                .map_err(|e| RecordError {
+                    stage: "KEY_CONVERTER",
+                    plugin: format!("{:?}", s.key_converter),
+                    message: e.to_string(),
+                })
                 .and_then(|key| {
                     s.value_converter
                         .from_connect(&record.topic, &record.value)
                         .map(|value| (key, value))
-                        .map_err(|e| RecordError { stage: "VALUE_CONVERTER", plugin: format!("{:?}", s.value_converter), message: e.to_string() })
+                        .map_err(|e| RecordError {
+                            stage: "VALUE_CONVERTER",
+                            plugin: format!("{:?}", s.value_converter),
+                            message: e.to_string(),
+                        })
                 });
             let (key, value) = match converted {
                 Ok(kv) => kv,
@@ -226,7 +265,10 @@ impl SourceTaskRunner {
             let mut headers = OwnedHeaders::new_with_capacity(record.headers.len());
             for h in &record.headers {
                 let bytes = header_to_bytes(h);
-                headers = headers.insert(KafkaHeader { key: &h.key, value: bytes.as_deref() });
+                headers = headers.insert(KafkaHeader {
+                    key: &h.key,
+                    value: bytes.as_deref(),
+                });
             }
             let acked = Arc::new(AtomicBool::new(false));
             let mut kafka_record: BaseRecord<'_, [u8], [u8], Arc<AtomicBool>> =
@@ -250,7 +292,9 @@ impl SourceTaskRunner {
                         kafka_record = returned;
                         std::thread::sleep(Duration::from_millis(5));
                     }
-                    Err((e, _)) => return Err(format!("cannot send record to topic {}: {e}", record.topic)),
+                    Err((e, _)) => {
+                        return Err(format!("cannot send record to topic {}: {e}", record.topic));
+                    }
                 }
             }
             submitted.submit(&partition, offset, acked);
@@ -258,7 +302,11 @@ impl SourceTaskRunner {
         Ok(())
     }
 
-    fn commit_offsets(&self, task: &mut SourceTaskInstance, submitted: &mut SubmittedRecords) -> Result<(), String> {
+    fn commit_offsets(
+        &self,
+        task: &mut SourceTaskInstance,
+        submitted: &mut SubmittedRecords,
+    ) -> Result<(), String> {
         let offsets = submitted.committable();
         if offsets.is_empty() {
             return Ok(());
@@ -268,7 +316,8 @@ impl SourceTaskRunner {
             .put(&self.setup.connector, &offsets)
             .map_err(|e| format!("cannot commit source offsets: {e}"))?;
         tracing::debug!(partitions = offsets.len(), "committed source offsets");
-        task.commit().map_err(|e| format!("task commit failed: {e}"))
+        task.commit()
+            .map_err(|e| format!("task commit failed: {e}"))
     }
 }
 
@@ -287,7 +336,11 @@ impl TopicCreator {
         let raw = &s.connector_config.raw;
         let number = |k: &str| raw.get(k).and_then(|v| v.trim().parse().ok()).unwrap_or(-1);
         TopicCreator {
-            enabled: !s.worker.raw.get("topic.creation.enable").is_some_and(|v| v.trim().eq_ignore_ascii_case("false")),
+            enabled: !s
+                .worker
+                .raw
+                .get("topic.creation.enable")
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("false")),
             known: std::collections::HashSet::new(),
             partitions: number("topic.creation.default.partitions"),
             replication: number("topic.creation.default.replication.factor"),
@@ -300,7 +353,13 @@ impl TopicCreator {
         }
         let settings = s.worker.client_settings("admin", &s.connector_config.raw);
         let (partitions, replication) = (self.partitions, self.replication);
-        let created = s.tokio.block_on(crate::kafka::ensure_topic(&settings, topic, partitions, replication, &[]));
+        let created = s.tokio.block_on(crate::kafka::ensure_topic(
+            &settings,
+            topic,
+            partitions,
+            replication,
+            &[],
+        ));
         if let Err(e) = created {
             tracing::warn!("{e}; relying on the broker to create it");
         }
@@ -333,9 +392,15 @@ mod tests {
             submitted.submit(&partition, offset(i as i64), ack.clone());
         }
         acks[1].store(true, Ordering::Release);
-        assert!(submitted.committable().is_empty(), "record 0 is not acknowledged yet");
+        assert!(
+            submitted.committable().is_empty(),
+            "record 0 is not acknowledged yet"
+        );
         acks[0].store(true, Ordering::Release);
-        assert_eq!(submitted.committable(), vec![(partition.clone(), offset(1))]);
+        assert_eq!(
+            submitted.committable(),
+            vec![(partition.clone(), offset(1))]
+        );
         assert_eq!(submitted.in_flight, 1);
         acks[2].store(true, Ordering::Release);
         assert_eq!(submitted.committable(), vec![(partition, offset(2))]);

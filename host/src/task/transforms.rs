@@ -43,19 +43,30 @@ pub type ChainResult = Result<Option<ConnectRecord>, RecordError>;
 
 impl TransformChain {
     /// Instantiate every transform and predicate in its own store.
-    pub fn new(transforms: &[ResolvedTransform], ctx: &InstanceContext) -> Result<TransformChain, String> {
+    pub fn new(
+        transforms: &[ResolvedTransform],
+        ctx: &InstanceContext,
+    ) -> Result<TransformChain, String> {
         let mut stages = Vec::with_capacity(transforms.len());
         for t in transforms {
             let mut tctx = ctx.clone();
             tctx.role = format!("{}/transform:{}", ctx.role, t.alias);
             let transform = TransformInstance::new(t.plugin.loaded.clone(), &tctx, &t.config)
-                .map_err(|e| format!("cannot start transform {} ({}): {e}", t.alias, t.plugin.name()))?;
+                .map_err(|e| {
+                    format!(
+                        "cannot start transform {} ({}): {e}",
+                        t.alias,
+                        t.plugin.name()
+                    )
+                })?;
             let predicate = match &t.predicate {
                 Some((alias, plugin, config)) => {
                     let mut pctx = ctx.clone();
                     pctx.role = format!("{}/predicate:{alias}", ctx.role);
                     let instance = PredicateInstance::new(plugin.loaded.clone(), &pctx, config)
-                        .map_err(|e| format!("cannot start predicate {alias} ({}): {e}", plugin.name()))?;
+                        .map_err(|e| {
+                            format!("cannot start predicate {alias} ({}): {e}", plugin.name())
+                        })?;
                     Some((alias.clone(), instance))
                 }
                 None => None,
@@ -96,9 +107,9 @@ impl TransformChain {
                 .collect();
             let selected: Vec<bool> = match &mut stage.predicate {
                 Some((alias, predicate)) => {
-                    let answers = predicate
-                        .test(&batch)
-                        .map_err(|e| format!("predicate {alias} of transform {} failed: {e}", stage.alias))?;
+                    let answers = predicate.test(&batch).map_err(|e| {
+                        format!("predicate {alias} of transform {} failed: {e}", stage.alias)
+                    })?;
                     let mut selected = Vec::with_capacity(answers.len());
                     for (answer, &i) in answers.into_iter().zip(&live) {
                         match answer {
@@ -123,10 +134,12 @@ impl TransformChain {
             if inputs.is_empty() {
                 continue;
             }
-            let outputs = stage
-                .transform
-                .apply(&inputs)
-                .map_err(|e| format!("transform {} ({}) failed: {e}", stage.alias, stage.plugin_name))?;
+            let outputs = stage.transform.apply(&inputs).map_err(|e| {
+                format!(
+                    "transform {} ({}) failed: {e}",
+                    stage.alias, stage.plugin_name
+                )
+            })?;
             for (output, i) in outputs.into_iter().zip(indices) {
                 results[i] = output.map_err(|e| record_error(&stage.plugin_name, &stage.alias, e));
             }
@@ -136,5 +149,9 @@ impl TransformChain {
 }
 
 fn record_error(plugin: &str, alias: &str, e: PluginCallError) -> RecordError {
-    RecordError { stage: "TRANSFORMATION", plugin: format!("{plugin} ({alias})"), message: e.to_string() }
+    RecordError {
+        stage: "TRANSFORMATION",
+        plugin: format!("{plugin} ({alias})"),
+        message: e.to_string(),
+    }
 }
