@@ -8,8 +8,8 @@ wasmtime::component::bindgen!({
     path: "../wit",
 });
 
-pub use exports::wasm_connect::plugin as guest;
-pub use wasm_connect::plugin::{host, source_context, types};
+pub use self::exports::wasm_connect::plugin as guest;
+pub use self::wasm_connect::plugin::{host, source_context, types};
 
 /// Conversions between `wasm_connect_data` and the generated WIT types.
 pub mod conv {
