@@ -2,6 +2,7 @@
 //! Everything else talks to it only through the Kafka protocol, like to any other broker.
 
 use std::net::SocketAddr;
+#[cfg_attr(not(feature = "embedded-broker"), allow(unused_imports))]
 use std::time::{Duration, Instant};
 
 use tokio::task::JoinHandle;

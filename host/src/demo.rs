@@ -89,6 +89,9 @@ pub async fn run(lines: usize, shutdown: CancellationToken) -> Result<(), Worker
         ("connector.class", "FileStreamSource"),
         ("file", &input_path),
         ("topic", "demo-lines"),
+        // One partition keeps the lines in order (tansu's default is 3, Kafka's is 1).
+        ("topic.creation.default.partitions", "1"),
+        ("topic.creation.default.replication.factor", "1"),
         ("transforms", "route"),
         (
             "transforms.route.type",

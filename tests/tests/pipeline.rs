@@ -35,6 +35,9 @@ fn connectors(dir: &Path, input: &Path, output: &Path) -> Result<Vec<PathBuf>> {
                 ("file", &input),
                 ("topic", "raw-lines"),
                 ("batch.size", "500"),
+                // tansu creates 3 partitions by default (Kafka: num.partitions=1); one keeps order.
+                ("topic.creation.default.partitions", "1"),
+                ("topic.creation.default.replication.factor", "1"),
                 ("transforms", "route"),
                 (
                     "transforms.route.type",

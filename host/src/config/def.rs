@@ -161,6 +161,10 @@ impl ConfigKeyDef {
         };
         let mut errors = Vec::new();
         let trimmed = value.trim();
+        // An empty default is Kafka's `null` default: an optional key left empty is not checked.
+        if trimmed.is_empty() && self.default_value.as_deref() == Some("") {
+            return errors;
+        }
         let number: Option<f64> = match self.config_type {
             ConfigType::Boolean => {
                 if !trimmed.eq_ignore_ascii_case("true") && !trimmed.eq_ignore_ascii_case("false") {

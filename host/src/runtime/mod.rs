@@ -9,7 +9,6 @@ mod state;
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use wasmtime::component::{Component, InstancePre, Linker};
@@ -64,7 +63,6 @@ pub struct PluginRuntime {
     engine: Engine,
     linker: Linker<PluginState>,
     cache: ComponentCache,
-    ticker_stop: Arc<AtomicBool>,
 }
 
 impl PluginRuntime {
@@ -80,13 +78,12 @@ impl PluginRuntime {
         };
         let mut linker = Linker::new(&engine);
         state::add_to_linker(&mut linker).map_err(RuntimeError::Engine)?;
-        let ticker_stop = Arc::new(AtomicBool::new(false));
         let ticker_engine = engine.weak();
-        let stop = ticker_stop.clone();
         std::thread::Builder::new()
             .name("wasm-epoch".into())
             .spawn(move || {
-                while !stop.load(Ordering::Relaxed) {
+                // Runs while anything (the runtime, a compiled plugin, a store) holds the engine.
+                loop {
                     std::thread::sleep(EPOCH_TICK);
                     match ticker_engine.upgrade() {
                         Some(engine) => engine.increment_epoch(),
@@ -100,7 +97,6 @@ impl PluginRuntime {
             engine,
             linker,
             cache,
-            ticker_stop,
         }))
     }
 
@@ -132,12 +128,6 @@ impl PluginRuntime {
                 name: name.to_string(),
                 source,
             })
-    }
-}
-
-impl Drop for PluginRuntime {
-    fn drop(&mut self) {
-        self.ticker_stop.store(true, Ordering::Relaxed);
     }
 }
 
