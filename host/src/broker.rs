@@ -43,6 +43,10 @@ impl EmbeddedBroker {
         use tansu_broker::{broker::Broker, coordinator::group::administrator::Controller};
         use tansu_storage::StorageContainer;
 
+        // tansu binds inside `serve` and only logs a failure; find a taken port before starting.
+        drop(std::net::TcpListener::bind(address).map_err(|e| {
+            BrokerError::Start(format!("cannot listen on {address}: {e}"))
+        })?);
         let listener = url::Url::parse(&format!("tcp://{address}"))
             .map_err(|e| BrokerError::Config(e.to_string()))?;
         let storage = url::Url::parse(storage)

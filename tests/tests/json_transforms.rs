@@ -91,8 +91,9 @@ fn insert_field_adds_the_field_and_its_schema_to_a_json_struct() -> Result<()> {
         vec![
             ("name".to_string(), "string".to_string(), false),
             ("age".to_string(), "int32".to_string(), true),
-            ("origin".to_string(), "string".to_string(), true),
+            // Kafka's InsertField appends topic, partition, offset, timestamp, then static.
             ("topic".to_string(), "string".to_string(), true),
+            ("origin".to_string(), "string".to_string(), true),
         ]
     );
     assert_eq!(output["schema"]["type"], "struct");
@@ -116,6 +117,8 @@ fn python_transform_runs_in_a_worker_pipeline() -> Result<()> {
                 ("connector.class", "FileStreamSource"),
                 ("file", &input.display().to_string()),
                 ("topic", "py-lines"),
+                ("topic.creation.default.partitions", "1"),
+                ("topic.creation.default.replication.factor", "1"),
                 ("transforms", "shout"),
                 ("transforms.shout.type", "ChangeCase"),
                 ("transforms.shout.case", "upper"),

@@ -66,6 +66,12 @@ impl SinkTaskRunner {
         settings
             .entry("partition.assignment.strategy".into())
             .or_insert_with(|| "cooperative-sticky".into());
+        // librdkafka only re-checks a subscribed topic that does not exist yet on its periodic
+        // metadata refresh (default 5 min); a sink started before its source's topic exists
+        // should pick it up within seconds.
+        settings
+            .entry("topic.metadata.refresh.interval.ms".into())
+            .or_insert_with(|| "5000".into());
         let consumer: BaseConsumer = client_config(&settings)
             .create()
             .map_err(|e| format!("cannot create consumer: {e}"))?;

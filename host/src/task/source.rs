@@ -175,6 +175,7 @@ impl SourceTaskRunner {
                 continue;
             }
             let batch = task.poll().map_err(|e| format!("poll failed: {e}"))?;
+            tracing::trace!(records = batch.len(), "polled");
             if batch.is_empty() {
                 idle_polls = idle_polls.saturating_add(1);
                 s.control

@@ -150,7 +150,11 @@ impl SourceTask for FileStreamSourceTask {
         while records.len() < self.settings.batch_size {
             let read = reader.read_until(b'\n', &mut self.partial)?;
             if read == 0 || self.partial.last() != Some(&b'\n') {
-                break; // end of file; keep an incomplete line for the next poll
+                // End of file. A WASI input stream that reached the end stays closed, so data
+                // appended later is only seen by reopening: the next poll reopens the file at
+                // `position` and reads any incomplete line again.
+                self.reader = None;
+                break;
             }
             self.position += self.partial.len() as u64;
             let mut line = &self.partial[..self.partial.len() - 1];
