@@ -23,6 +23,9 @@ const SHIPPED: &[&str] = &[
     "file-stream-sink",
     "regex-router",
     "insert-field",
+    "topic-name-matches",
+    "has-header-key",
+    "record-is-tombstone",
 ];
 /// Test fixtures under `plugins/fixtures/`.
 const FIXTURES: &[&str] = &[

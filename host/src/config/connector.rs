@@ -406,6 +406,7 @@ impl ConnectorConfig {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

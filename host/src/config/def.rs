@@ -203,18 +203,18 @@ impl ConfigKeyDef {
                     ));
                 }
                 Validator::Range { min, max } => {
-                    if let Some(n) = number {
-                        if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
-                            let bound = match (min, max) {
-                                (Some(lo), Some(hi)) => format!("Value must be in [{lo}, {hi}]"),
-                                (Some(lo), None) => format!("Value must be at least {lo}"),
-                                (None, Some(hi)) => format!("Value must be no more than {hi}"),
-                                (None, None) => String::new(),
-                            };
-                            errors.push(format!(
-                                "Invalid value {value} for configuration {name}: {bound}"
-                            ));
-                        }
+                    if let Some(n) = number
+                        && (min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m))
+                    {
+                        let bound = match (min, max) {
+                            (Some(lo), Some(hi)) => format!("Value must be in [{lo}, {hi}]"),
+                            (Some(lo), None) => format!("Value must be at least {lo}"),
+                            (None, Some(hi)) => format!("Value must be no more than {hi}"),
+                            (None, None) => String::new(),
+                        };
+                        errors.push(format!(
+                            "Invalid value {value} for configuration {name}: {bound}"
+                        ));
                     }
                 }
                 Validator::OneOf(allowed) if !allowed.iter().any(|a| a == trimmed) => {

@@ -196,6 +196,7 @@ pub struct ConfigValueInfo {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -47,11 +47,15 @@ impl ProducerContext for AckContext {
     }
 }
 
+/// One source partition's last committable offset and its records in flight, in send order, each
+/// with a flag set once the broker acknowledged it.
+type PartitionOffsets = (OffsetMap, VecDeque<(Arc<AtomicBool>, OffsetMap)>);
+
 /// Records sent but not yet committed, per source partition, in send order (Kafka's
 /// `SubmittedRecords`).
 #[derive(Default)]
 struct SubmittedRecords {
-    partitions: HashMap<String, (OffsetMap, VecDeque<(Arc<AtomicBool>, OffsetMap)>)>,
+    partitions: HashMap<String, PartitionOffsets>,
     in_flight: usize,
 }
 
