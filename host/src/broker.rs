@@ -44,9 +44,10 @@ impl EmbeddedBroker {
         use tansu_storage::StorageContainer;
 
         // tansu binds inside `serve` and only logs a failure; find a taken port before starting.
-        drop(std::net::TcpListener::bind(address).map_err(|e| {
-            BrokerError::Start(format!("cannot listen on {address}: {e}"))
-        })?);
+        drop(
+            std::net::TcpListener::bind(address)
+                .map_err(|e| BrokerError::Start(format!("cannot listen on {address}: {e}")))?,
+        );
         let listener = url::Url::parse(&format!("tcp://{address}"))
             .map_err(|e| BrokerError::Config(e.to_string()))?;
         let storage = url::Url::parse(storage)

@@ -33,9 +33,9 @@ fn a_sink_never_runs_more_tasks_than_partitions() -> Result<()> {
     assert_eq!(code, 200);
     assert_eq!(tasks.as_array().map(Vec::len), Some(2), "{tasks}");
     let status = worker.wait_status("capped", Duration::from_secs(60), |s| {
-        s["tasks"].as_array().is_some_and(|t| {
-            t.len() == 2 && t.iter().all(|t| t["state"] == "RUNNING")
-        })
+        s["tasks"]
+            .as_array()
+            .is_some_and(|t| t.len() == 2 && t.iter().all(|t| t["state"] == "RUNNING"))
     })?;
     assert_eq!(status["type"], "sink");
     Ok(())
