@@ -1,0 +1,81 @@
+//! A record the converter cannot read follows `errors.tolerance`: `all` skips it and goes on,
+//! `none` fails the task with a trace that says why.
+
+use std::time::Duration;
+
+use anyhow::Result;
+use wasm_connect_tests::{
+    BrokerProcess, WorkerProcess, connector_file, free_port, wait_for_lines, worker_properties,
+};
+
+fn json_sink<'a>(output: &'a str, tolerance: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("connector.class", "FileStreamSink"),
+        ("file", output),
+        ("topics", "mixed"),
+        (
+            "value.converter",
+            "org.apache.kafka.connect.json.JsonConverter",
+        ),
+        ("value.converter.schemas.enable", "true"),
+        ("errors.tolerance", tolerance),
+    ]
+}
+
+#[test]
+fn malformed_records_follow_errors_tolerance() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let broker = BrokerProcess::start(dir.path())?;
+    let port = free_port()?;
+    let props = worker_properties(dir.path(), &broker.bootstrap, port, &[])?;
+    let input = dir.path().join("in.txt");
+    let envelope =
+        |s: &str| format!(r#"{{"schema":{{"type":"string","optional":false}},"payload":"{s}"}}"#);
+    std::fs::write(
+        &input,
+        format!(
+            "{}\nnot json at all\n{}\n",
+            envelope("good1"),
+            envelope("good2")
+        ),
+    )?;
+    let tolerant = dir.path().join("tolerant.txt").display().to_string();
+    let strict = dir.path().join("strict.txt").display().to_string();
+    let files = vec![
+        connector_file(
+            dir.path(),
+            "mixed-source",
+            &[
+                ("connector.class", "FileStreamSource"),
+                ("file", &input.display().to_string()),
+                ("topic", "mixed"),
+                ("topic.creation.default.partitions", "1"),
+                ("topic.creation.default.replication.factor", "1"),
+            ],
+        )?,
+        connector_file(dir.path(), "tolerant-sink", &json_sink(&tolerant, "all"))?,
+        connector_file(dir.path(), "strict-sink", &json_sink(&strict, "none"))?,
+    ];
+    let worker = WorkerProcess::start(dir.path(), &props, port, &files, "worker.log")?;
+
+    wait_for_lines(std::path::Path::new(&tolerant), 2, Duration::from_secs(120))
+        .map_err(|e| anyhow::anyhow!("{e}\n{}", worker.process.output()))?;
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(std::fs::read_to_string(&tolerant)?, "good1\ngood2\n");
+    let (_, status) = worker.call("GET", "/connectors/tolerant-sink/status", None)?;
+    assert_eq!(status["tasks"][0]["state"], "RUNNING", "{status}");
+
+    let status = worker.wait_status("strict-sink", Duration::from_secs(60), |s| {
+        s["tasks"][0]["state"] == "FAILED"
+    })?;
+    let trace = status["tasks"][0]["trace"].as_str().unwrap_or_default();
+    assert!(trace.contains("Tolerance exceeded"), "{trace}");
+    assert!(
+        trace.contains("VALUE_CONVERTER") || trace.contains("JSON"),
+        "{trace}"
+    );
+    // Nothing after the bad record reached the strict sink's file.
+    let strict_text = std::fs::read_to_string(&strict).unwrap_or_default();
+    assert!(!strict_text.contains("good2"), "{strict_text}");
+    Ok(())
+}
