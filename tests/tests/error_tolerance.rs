@@ -1,12 +1,53 @@
 //! A record the converter cannot read follows `errors.tolerance`: `all` skips it and goes on,
-//! `none` fails the task with a trace that says why.
+//! `none` fails the task with a trace that says why; `all` with a dead letter queue puts the bad
+//! record there with Kafka's `__connect.errors.*` context headers.
 
-use std::time::Duration;
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use rdkafka::ClientConfig;
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::message::{Headers, Message};
 
 use anyhow::Result;
 use wasm_connect_tests::{
     BrokerProcess, WorkerProcess, connector_file, free_port, wait_for_lines, worker_properties,
 };
+
+/// The first record of `topic`: its value and headers (as UTF-8).
+fn read_one(bootstrap: &str, topic: &str) -> Result<(String, BTreeMap<String, String>)> {
+    let consumer: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", bootstrap)
+        .set("group.id", "dlq-reader")
+        .set("auto.offset.reset", "earliest")
+        .set("session.timeout.ms", "6000")
+        .set("max.poll.interval.ms", "10000")
+        .create()?;
+    consumer.subscribe(&[topic])?;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        let Some(message) = consumer.poll(Duration::from_millis(200)) else {
+            continue;
+        };
+        let Ok(message) = message else { continue };
+        let payload = String::from_utf8_lossy(message.payload().unwrap_or_default()).into_owned();
+        let headers = message
+            .headers()
+            .map(|hs| {
+                hs.iter()
+                    .map(|h| {
+                        (
+                            h.key.to_string(),
+                            String::from_utf8_lossy(h.value.unwrap_or_default()).into_owned(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        return Ok((payload, headers));
+    }
+    anyhow::bail!("no record arrived on {topic}")
+}
 
 fn json_sink<'a>(output: &'a str, tolerance: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
@@ -53,7 +94,15 @@ fn malformed_records_follow_errors_tolerance() -> Result<()> {
                 ("topic.creation.default.replication.factor", "1"),
             ],
         )?,
-        connector_file(dir.path(), "tolerant-sink", &json_sink(&tolerant, "all"))?,
+        connector_file(dir.path(), "tolerant-sink", &{
+            let mut pairs = json_sink(&tolerant, "all");
+            pairs.extend([
+                ("errors.deadletterqueue.topic.name", "mixed-dlq"),
+                ("errors.deadletterqueue.topic.replication.factor", "1"),
+                ("errors.deadletterqueue.context.headers.enable", "true"),
+            ]);
+            pairs
+        })?,
         connector_file(dir.path(), "strict-sink", &json_sink(&strict, "none"))?,
     ];
     let worker = WorkerProcess::start(dir.path(), &props, port, &files, "worker.log")?;
@@ -64,6 +113,27 @@ fn malformed_records_follow_errors_tolerance() -> Result<()> {
     assert_eq!(std::fs::read_to_string(&tolerant)?, "good1\ngood2\n");
     let (_, status) = worker.call("GET", "/connectors/tolerant-sink/status", None)?;
     assert_eq!(status["tasks"][0]["state"], "RUNNING", "{status}");
+    let (payload, headers) = read_one(&broker.bootstrap, "mixed-dlq")?;
+    assert_eq!(payload, "not json at all");
+    let header = |name: &str| {
+        headers
+            .get(&format!("__connect.errors.{name}"))
+            .cloned()
+            .unwrap_or_default()
+    };
+    assert_eq!(header("topic"), "mixed");
+    assert_eq!(header("partition"), "0");
+    assert_eq!(header("offset"), "1");
+    assert_eq!(header("connector.name"), "tolerant-sink");
+    assert_eq!(header("task.id"), "0");
+    assert_eq!(header("stage"), "VALUE_CONVERTER");
+    assert_eq!(header("class.name"), "JsonConverter");
+    assert_eq!(
+        header("exception.class.name"),
+        "org.apache.kafka.connect.errors.DataException"
+    );
+    assert!(!header("exception.message").is_empty(), "{headers:?}");
+    assert!(!header("exception.stacktrace").is_empty(), "{headers:?}");
 
     let status = worker.wait_status("strict-sink", Duration::from_secs(60), |s| {
         s["tasks"][0]["state"] == "FAILED"

@@ -15,6 +15,17 @@ pub enum ErrorTolerance {
     All,
 }
 
+/// The sink's dead letter queue (`errors.deadletterqueue.*`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeadLetterQueueConfig {
+    /// `errors.deadletterqueue.topic.name`.
+    pub topic: String,
+    /// `errors.deadletterqueue.topic.replication.factor`.
+    pub replication_factor: i32,
+    /// `errors.deadletterqueue.context.headers.enable`.
+    pub context_headers: bool,
+}
+
 /// One entry of `transforms`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TransformSpec {
@@ -84,6 +95,8 @@ pub struct ConnectorConfig {
     pub errors_tolerance: ErrorTolerance,
     /// `errors.log.enable`.
     pub errors_log_enable: bool,
+    /// The dead letter queue, when `errors.deadletterqueue.topic.name` is set (sinks only).
+    pub dead_letter_queue: Option<DeadLetterQueueConfig>,
     /// Sandbox grants and limits.
     pub sandbox: SandboxSettings,
     /// The whole map, as given.
@@ -256,6 +269,36 @@ pub fn sink_config_def() -> ConfigDef {
         )
         .in_group("Common", 101),
     );
+    def.define(
+        ConfigKeyDef::new(
+            "errors.deadletterqueue.topic.name",
+            ConfigType::String,
+            Some(""),
+            Importance::Medium,
+            "Topic that receives records that failed (with errors.tolerance=all); empty disables the DLQ.",
+        )
+        .in_group("Error Handling", 10),
+    );
+    def.define(
+        ConfigKeyDef::new(
+            "errors.deadletterqueue.topic.replication.factor",
+            ConfigType::Short,
+            Some("3"),
+            Importance::Medium,
+            "Replication factor used to create the dead letter queue topic when it does not exist.",
+        )
+        .in_group("Error Handling", 11),
+    );
+    def.define(
+        ConfigKeyDef::new(
+            "errors.deadletterqueue.context.headers.enable",
+            ConfigType::Boolean,
+            Some("false"),
+            Importance::Medium,
+            "Add __connect.errors.* headers describing the failure to each dead letter queue record.",
+        )
+        .in_group("Error Handling", 12),
+    );
     def
 }
 
@@ -388,6 +431,19 @@ impl ConnectorConfig {
                 ErrorTolerance::None
             },
             errors_log_enable: parse_bool(get("errors.log.enable"), false),
+            dead_letter_queue: get("errors.deadletterqueue.topic.name")
+                .map(|t| t.trim())
+                .filter(|t| is_sink && !t.is_empty())
+                .map(|topic| DeadLetterQueueConfig {
+                    topic: topic.to_string(),
+                    replication_factor: get("errors.deadletterqueue.topic.replication.factor")
+                        .and_then(|v| v.trim().parse().ok())
+                        .unwrap_or(3),
+                    context_headers: parse_bool(
+                        get("errors.deadletterqueue.context.headers.enable"),
+                        false,
+                    ),
+                }),
             sandbox: SandboxSettings {
                 read_dirs: paths("wasm.fs.read.paths"),
                 write_dirs: paths("wasm.fs.write.paths"),
@@ -415,6 +471,43 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn dead_letter_queue_is_a_sink_setting() {
+        let raw = map(&[
+            ("name", "s"),
+            ("connector.class", "FileStreamSink"),
+            ("topics", "a"),
+            ("errors.deadletterqueue.topic.name", " dlq "),
+            ("errors.deadletterqueue.context.headers.enable", "true"),
+        ]);
+        let sink = ConnectorConfig::parse(&raw, true).unwrap();
+        assert_eq!(
+            sink.dead_letter_queue,
+            Some(DeadLetterQueueConfig {
+                topic: "dlq".into(),
+                replication_factor: 3,
+                context_headers: true
+            })
+        );
+        let mut source = raw.clone();
+        source.remove("topics");
+        source.insert("topic".into(), "a".into());
+        assert_eq!(
+            ConnectorConfig::parse(&source, false)
+                .unwrap()
+                .dead_letter_queue,
+            None
+        );
+        let mut off = raw;
+        off.insert("errors.deadletterqueue.topic.name".into(), "".into());
+        assert_eq!(
+            ConnectorConfig::parse(&off, true)
+                .unwrap()
+                .dead_letter_queue,
+            None
+        );
     }
 
     #[test]

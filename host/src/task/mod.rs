@@ -1,6 +1,7 @@
 //! Task runners: each task runs on its own thread with its own plugin instances, so a plugin that
 //! traps, loops or runs out of memory fails only that task.
 
+mod dlq;
 mod sink;
 mod source;
 mod transforms;
@@ -112,6 +113,16 @@ pub struct RecordError {
     pub plugin: String,
     /// What went wrong.
     pub message: String,
+}
+
+/// A converter's name for error reports: its type name without its settings.
+pub(crate) fn converter_name(converter: &dyn wasm_connect_data::converter::Converter) -> String {
+    let debug = format!("{converter:?}");
+    debug
+        .split([' ', '{', '('])
+        .next()
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// Apply `errors.tolerance` to a record error: `Ok` to skip the record, `Err` to fail the task.

@@ -10,7 +10,9 @@ use rdkafka::message::{BorrowedMessage, Headers, Message};
 use rdkafka::{Offset, TopicPartitionList};
 use wasm_connect_data::ConnectRecord;
 
+use super::dlq::DeadLetterQueue;
 use super::{RecordError, TaskSetup, TransformChain, backoff, header_from_bytes, tolerate};
+use crate::config::ErrorTolerance;
 use crate::herder::ConnectorState;
 use crate::kafka::client_config;
 use crate::runtime::SinkTaskInstance;
@@ -101,6 +103,12 @@ impl SinkTaskRunner {
             .map_err(|e| format!("task start failed: {e}"))?;
         let mut chain = TransformChain::new(&s.transforms, &s.instance)?;
         let consumer = self.consumer()?;
+        let dead_letter_queue = s
+            .connector_config
+            .dead_letter_queue
+            .clone()
+            .map(|config| DeadLetterQueue::new(s, config))
+            .transpose()?;
         s.status.set(ConnectorState::Running);
         let mut positions = Positions::new();
         let mut committed = Positions::new();
@@ -152,7 +160,15 @@ impl SinkTaskRunner {
                 );
                 match self.to_connect(&message) {
                     Ok(record) => batch.push((record, message.offset())),
-                    Err(error) => tolerate(&s.connector_config, &s.task_name(), error)?,
+                    Err(error) => {
+                        // With tolerance `none` the task fails and the record stays uncommitted.
+                        if let Some(dlq) = &dead_letter_queue
+                            && s.connector_config.errors_tolerance == ErrorTolerance::All
+                        {
+                            dlq.report(&message, &error)?;
+                        }
+                        tolerate(&s.connector_config, &s.task_name(), error)?
+                    }
                 }
             }
             if batch.is_empty() {
@@ -180,7 +196,7 @@ impl SinkTaskRunner {
             .to_connect(topic, message.key())
             .map_err(|e| RecordError {
                 stage: "KEY_CONVERTER",
-                plugin: format!("{:?}", s.key_converter),
+                plugin: super::converter_name(s.key_converter.as_ref()),
                 message: format!(
                     "{e} (topic {topic}, partition {}, offset {})",
                     message.partition(),
@@ -192,7 +208,7 @@ impl SinkTaskRunner {
             .to_connect(topic, message.payload())
             .map_err(|e| RecordError {
                 stage: "VALUE_CONVERTER",
-                plugin: format!("{:?}", s.value_converter),
+                plugin: super::converter_name(s.value_converter.as_ref()),
                 message: format!(
                     "{e} (topic {topic}, partition {}, offset {})",
                     message.partition(),
