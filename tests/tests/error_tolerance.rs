@@ -18,7 +18,7 @@ use wasm_connect_tests::{
 fn read_one(bootstrap: &str, topic: &str) -> Result<(String, BTreeMap<String, String>)> {
     let consumer: BaseConsumer = ClientConfig::new()
         .set("bootstrap.servers", bootstrap)
-        .set("group.id", "dlq-reader")
+        .set("group.id", format!("reader-{topic}"))
         .set("auto.offset.reset", "earliest")
         .set("session.timeout.ms", "6000")
         .set("max.poll.interval.ms", "10000")
@@ -104,6 +104,24 @@ fn malformed_records_follow_errors_tolerance() -> Result<()> {
             pairs
         })?,
         connector_file(dir.path(), "strict-sink", &json_sink(&strict, "none"))?,
+        // A transform that fails on every record (InsertField needs a struct, gets a string).
+        connector_file(
+            dir.path(),
+            "transform-sink",
+            &[
+                ("connector.class", "FileStreamSink"),
+                ("file", &dir.path().join("never.txt").display().to_string()),
+                ("topics", "mixed"),
+                ("transforms", "insert"),
+                ("transforms.insert.type", "InsertField$Value"),
+                ("transforms.insert.static.field", "origin"),
+                ("transforms.insert.static.value", "test"),
+                ("errors.tolerance", "all"),
+                ("errors.deadletterqueue.topic.name", "transform-dlq"),
+                ("errors.deadletterqueue.topic.replication.factor", "1"),
+                ("errors.deadletterqueue.context.headers.enable", "true"),
+            ],
+        )?,
     ];
     let worker = WorkerProcess::start(dir.path(), &props, port, &files, "worker.log")?;
 
@@ -134,6 +152,23 @@ fn malformed_records_follow_errors_tolerance() -> Result<()> {
     );
     assert!(!header("exception.message").is_empty(), "{headers:?}");
     assert!(!header("exception.stacktrace").is_empty(), "{headers:?}");
+
+    let (payload, headers) = read_one(&broker.bootstrap, "transform-dlq")?;
+    assert_eq!(payload, envelope("good1"));
+    assert_eq!(
+        headers.get("__connect.errors.stage").map(String::as_str),
+        Some("TRANSFORMATION"),
+        "{headers:?}"
+    );
+    assert_eq!(
+        headers.get("__connect.errors.offset").map(String::as_str),
+        Some("0")
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("never.txt")).unwrap_or_default(),
+        "",
+        "a record that failed its transform must not reach the sink"
+    );
 
     let status = worker.wait_status("strict-sink", Duration::from_secs(60), |s| {
         s["tasks"][0]["state"] == "FAILED"

@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use rdkafka::Message;
-use rdkafka::message::{BorrowedMessage, Header, Headers, OwnedHeaders};
+use rdkafka::message::{Header, Headers, OwnedHeaders};
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 
 use super::{RecordError, TaskSetup};
@@ -61,9 +61,9 @@ impl DeadLetterQueue {
     }
 
     /// Produce `message` (as it was read) to the DLQ and wait for the acknowledgement.
-    pub(crate) fn report(
+    pub(crate) fn report<M: Message>(
         &self,
-        message: &BorrowedMessage<'_>,
+        message: &M,
         error: &RecordError,
     ) -> Result<(), String> {
         let mut headers = OwnedHeaders::new();
@@ -110,8 +110,8 @@ impl DeadLetterQueue {
 }
 
 /// The context headers Kafka's `DeadLetterQueueReporter.populateContextHeaders` adds, as UTF-8.
-fn context_headers(
-    message: &BorrowedMessage<'_>,
+fn context_headers<M: Message>(
+    message: &M,
     error: &RecordError,
     connector: &str,
     task_id: u32,

@@ -25,6 +25,10 @@ pub struct SinkTaskRunner {
     setup: TaskSetup,
 }
 
+/// A record read from Kafka and converted: the record, its Kafka offset, and the original message
+/// when a dead letter queue may need it.
+type PendingRecord = (ConnectRecord, i64, Option<rdkafka::message::OwnedMessage>);
+
 /// Next offsets to commit, per (topic, partition).
 type Positions = BTreeMap<(String, i32), i64>;
 
@@ -139,7 +143,7 @@ impl SinkTaskRunner {
                     ConnectorState::Running
                 });
             }
-            let mut batch: Vec<(ConnectRecord, i64)> = Vec::new();
+            let mut batch: Vec<PendingRecord> = Vec::new();
             let mut wait = Duration::from_millis(100);
             while batch.len() < MAX_BATCH {
                 let Some(message) = consumer.poll(wait) else {
@@ -159,7 +163,12 @@ impl SinkTaskRunner {
                     message.offset() + 1,
                 );
                 match self.to_connect(&message) {
-                    Ok(record) => batch.push((record, message.offset())),
+                    // The original message is kept only when a DLQ may need it after a transform.
+                    Ok(record) => batch.push((
+                        record,
+                        message.offset(),
+                        dead_letter_queue.as_ref().map(|_| message.detach()),
+                    )),
                     Err(error) => {
                         // With tolerance `none` the task fails and the record stays uncommitted.
                         if let Some(dlq) = &dead_letter_queue
@@ -174,7 +183,7 @@ impl SinkTaskRunner {
             if batch.is_empty() {
                 continue;
             }
-            if let Err(e) = self.deliver(batch, &mut chain, &mut task) {
+            if let Err(e) = self.deliver(batch, &mut chain, &mut task, dead_letter_queue.as_ref()) {
                 break Err(e);
             }
         };
@@ -235,21 +244,35 @@ impl SinkTaskRunner {
 
     fn deliver(
         &self,
-        batch: Vec<(ConnectRecord, i64)>,
+        batch: Vec<PendingRecord>,
         chain: &mut TransformChain,
         task: &mut SinkTaskInstance,
+        dead_letter_queue: Option<&DeadLetterQueue>,
     ) -> Result<(), String> {
         let s = &self.setup;
-        let batch = if chain.is_empty() {
-            batch
+        let (records, origins): (Vec<_>, Vec<_>) = batch
+            .into_iter()
+            .map(|(record, offset, original)| (record, (offset, original)))
+            .unzip();
+        let batch: Vec<(ConnectRecord, i64)> = if chain.is_empty() {
+            records
+                .into_iter()
+                .zip(origins.into_iter().map(|(offset, _)| offset))
+                .collect()
         } else {
-            let (records, offsets): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
             let mut kept = Vec::with_capacity(records.len());
-            for (outcome, offset) in chain.apply(records)?.into_iter().zip(offsets) {
+            for (outcome, (offset, original)) in chain.apply(records)?.into_iter().zip(origins) {
                 match outcome {
                     Ok(Some(record)) => kept.push((record, offset)),
                     Ok(None) => {}
-                    Err(error) => tolerate(&s.connector_config, &s.task_name(), error)?,
+                    Err(error) => {
+                        if let (Some(dlq), Some(original)) = (dead_letter_queue, &original)
+                            && s.connector_config.errors_tolerance == ErrorTolerance::All
+                        {
+                            dlq.report(original, &error)?;
+                        }
+                        tolerate(&s.connector_config, &s.task_name(), error)?
+                    }
                 }
             }
             kept
