@@ -48,13 +48,11 @@ pub fn client_config(settings: &BTreeMap<String, String>) -> ClientConfig {
     config
 }
 
-/// Topics and their partition counts, for the topics that exist (or those matching `regex`).
-pub fn partition_counts(
+/// A metadata-only client for `settings` and the cluster metadata it fetched.
+fn fetch_metadata(
     settings: &BTreeMap<String, String>,
-    topics: &[String],
-    regex: Option<&regex::Regex>,
     timeout: Duration,
-) -> Result<BTreeMap<String, usize>, KafkaError> {
+) -> Result<(BaseConsumer, rdkafka::metadata::Metadata), KafkaError> {
     let consumer: BaseConsumer =
         client_config(settings)
             .create()
@@ -72,6 +70,17 @@ pub fn partition_counts(
                     .unwrap_or_default(),
                 source,
             })?;
+    Ok((consumer, metadata))
+}
+
+/// Topics and their partition counts, for the topics that exist (or those matching `regex`).
+pub fn partition_counts(
+    settings: &BTreeMap<String, String>,
+    topics: &[String],
+    regex: Option<&regex::Regex>,
+    timeout: Duration,
+) -> Result<BTreeMap<String, usize>, KafkaError> {
+    let (_, metadata) = fetch_metadata(settings, timeout)?;
     Ok(metadata
         .topics()
         .iter()
@@ -88,22 +97,7 @@ pub fn cluster_id(
     settings: &BTreeMap<String, String>,
     timeout: Duration,
 ) -> Result<Option<String>, KafkaError> {
-    let consumer: BaseConsumer =
-        client_config(settings)
-            .create()
-            .map_err(|source| KafkaError::Client {
-                kind: "consumer",
-                source,
-            })?;
-    let _ = consumer
-        .fetch_metadata(None, timeout)
-        .map_err(|source| KafkaError::Metadata {
-            bootstrap: settings
-                .get("bootstrap.servers")
-                .cloned()
-                .unwrap_or_default(),
-            source,
-        })?;
+    let (consumer, _) = fetch_metadata(settings, timeout)?;
     Ok(consumer.client().fetch_cluster_id(timeout))
 }
 

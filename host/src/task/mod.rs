@@ -115,16 +115,6 @@ pub struct RecordError {
     pub message: String,
 }
 
-/// A converter's name for error reports: its type name without its settings.
-pub(crate) fn converter_name(converter: &dyn wasm_connect_data::converter::Converter) -> String {
-    let debug = format!("{converter:?}");
-    debug
-        .split([' ', '{', '('])
-        .next()
-        .unwrap_or_default()
-        .to_string()
-}
-
 /// Apply `errors.tolerance` to a record error: `Ok` to skip the record, `Err` to fail the task.
 pub(crate) fn tolerate(
     config: &ConnectorConfig,

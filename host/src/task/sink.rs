@@ -170,13 +170,7 @@ impl SinkTaskRunner {
                         dead_letter_queue.as_ref().map(|_| message.detach()),
                     )),
                     Err(error) => {
-                        // With tolerance `none` the task fails and the record stays uncommitted.
-                        if let Some(dlq) = &dead_letter_queue
-                            && s.connector_config.errors_tolerance == ErrorTolerance::All
-                        {
-                            dlq.report(&message, &error)?;
-                        }
-                        tolerate(&s.connector_config, &s.task_name(), error)?
+                        self.skip_or_fail(dead_letter_queue.as_ref(), Some(&message), error)?
                     }
                 }
             }
@@ -205,7 +199,7 @@ impl SinkTaskRunner {
             .to_connect(topic, message.key())
             .map_err(|e| RecordError {
                 stage: "KEY_CONVERTER",
-                plugin: super::converter_name(s.key_converter.as_ref()),
+                plugin: s.key_converter.name().to_string(),
                 message: format!(
                     "{e} (topic {topic}, partition {}, offset {})",
                     message.partition(),
@@ -217,7 +211,7 @@ impl SinkTaskRunner {
             .to_connect(topic, message.payload())
             .map_err(|e| RecordError {
                 stage: "VALUE_CONVERTER",
-                plugin: super::converter_name(s.value_converter.as_ref()),
+                plugin: s.value_converter.name().to_string(),
                 message: format!(
                     "{e} (topic {topic}, partition {}, offset {})",
                     message.partition(),
@@ -240,6 +234,23 @@ impl SinkTaskRunner {
             timestamp: message.timestamp().to_millis(),
             headers,
         })
+    }
+
+    /// A record failed: with `errors.tolerance=all` send the original message to the dead letter
+    /// queue (if any) and skip it; with `none` fail the task, leaving the record uncommitted.
+    fn skip_or_fail<M: Message>(
+        &self,
+        dead_letter_queue: Option<&DeadLetterQueue>,
+        original: Option<&M>,
+        error: RecordError,
+    ) -> Result<(), String> {
+        let config = &self.setup.connector_config;
+        if let (Some(dlq), Some(original)) = (dead_letter_queue, original)
+            && config.errors_tolerance == ErrorTolerance::All
+        {
+            dlq.report(original, &error)?;
+        }
+        tolerate(config, &self.setup.task_name(), error)
     }
 
     fn deliver(
@@ -265,14 +276,7 @@ impl SinkTaskRunner {
                 match outcome {
                     Ok(Some(record)) => kept.push((record, offset)),
                     Ok(None) => {}
-                    Err(error) => {
-                        if let (Some(dlq), Some(original)) = (dead_letter_queue, &original)
-                            && s.connector_config.errors_tolerance == ErrorTolerance::All
-                        {
-                            dlq.report(original, &error)?;
-                        }
-                        tolerate(&s.connector_config, &s.task_name(), error)?
-                    }
+                    Err(error) => self.skip_or_fail(dead_letter_queue, original.as_ref(), error)?,
                 }
             }
             kept

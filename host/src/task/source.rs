@@ -245,7 +245,7 @@ impl SourceTaskRunner {
                 .from_connect(&record.topic, &record.key)
                 .map_err(|e| RecordError {
                     stage: "KEY_CONVERTER",
-                    plugin: super::converter_name(s.key_converter.as_ref()),
+                    plugin: s.key_converter.name().to_string(),
                     message: e.to_string(),
                 })
                 .and_then(|key| {
@@ -254,7 +254,7 @@ impl SourceTaskRunner {
                         .map(|value| (key, value))
                         .map_err(|e| RecordError {
                             stage: "VALUE_CONVERTER",
-                            plugin: super::converter_name(s.value_converter.as_ref()),
+                            plugin: s.value_converter.name().to_string(),
                             message: e.to_string(),
                         })
                 });

@@ -8,6 +8,10 @@ use crate::{Schema, SchemaAndValue, SchemaType, Value};
 pub struct ByteArrayConverter;
 
 impl Converter for ByteArrayConverter {
+    fn name(&self) -> &'static str {
+        "ByteArrayConverter"
+    }
+
     fn from_connect(
         &self,
         _topic: &str,

@@ -645,6 +645,10 @@ impl JsonConverter {
 }
 
 impl Converter for JsonConverter {
+    fn name(&self) -> &'static str {
+        "JsonConverter"
+    }
+
     fn from_connect(
         &self,
         _topic: &str,

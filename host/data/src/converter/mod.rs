@@ -19,6 +19,8 @@ pub use string::StringConverter;
 
 /// Converts between Connect data and the bytes of a Kafka record key or value.
 pub trait Converter: Send + Sync + std::fmt::Debug {
+    /// Short name, as in [`known_converters`] (e.g. `JsonConverter`), for error reports.
+    fn name(&self) -> &'static str;
     /// Connect data → bytes (None = Kafka null / tombstone).
     #[allow(clippy::wrong_self_convention)]
     fn from_connect(

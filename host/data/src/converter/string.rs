@@ -71,6 +71,10 @@ fn render(value: &Value) -> Result<String, ConversionError> {
 }
 
 impl Converter for StringConverter {
+    fn name(&self) -> &'static str {
+        "StringConverter"
+    }
+
     fn from_connect(
         &self,
         _topic: &str,
