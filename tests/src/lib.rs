@@ -23,7 +23,7 @@ pub fn worker_binary() -> Result<PathBuf> {
     let path = target_profile_dir()?.join("wasm-connect");
     if !path.exists() {
         bail!(
-            "{} is missing: run `cargo build -p wasm-connect` (cargo test --workspace builds it)",
+            "{} is missing: build it with `cargo build -p wasm-connect` (`cargo test --workspace` builds it for host/tests/cli.rs)",
             path.display()
         );
     }
