@@ -12,7 +12,9 @@
 //! | predicate | [`Plugin`] + [`Predicate`] | [`export_predicate!`]`(Predicate)` |
 //!
 //! The host selects a plugin by [`PluginInfo::name`] or one of its aliases (e.g. Kafka's class
-//! name). It runs one connector or task per component instance: the export glue keeps that single
+//! name). A transform selected by a name ending in `$Key` sees each record with key and value
+//! swapped, so a transform written against the value also serves as the `$Key` form: list both
+//! `X$Value` and `X$Key` as aliases. The host runs one connector or task per component instance: the export glue keeps that single
 //! instance, created by `start`/`configure`, until `stop`.
 //!
 //! ```no_run
@@ -57,6 +59,7 @@ pub mod config;
 pub mod error;
 pub mod log;
 pub mod plugin;
+pub mod requirements;
 pub mod source_context;
 
 #[doc(hidden)]

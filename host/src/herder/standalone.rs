@@ -287,6 +287,7 @@ fn validate(ctx: &WorkerContext, config: &ConfigMap, plugin_name: Option<&str>) 
                 config: spec.config.clone(),
                 predicate,
                 negate: spec.negate,
+                key_form: ResolvedTransform::is_key_form(&spec.plugin),
             });
         }
         for (i, (k, c)) in [

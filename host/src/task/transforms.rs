@@ -23,6 +23,16 @@ pub struct ResolvedTransform {
     pub predicate: Option<(String, Arc<RegisteredPlugin>, BTreeMap<String, String>)>,
     /// `negate`.
     pub negate: bool,
+    /// The transform was selected by a name ending in `$Key` (Kafka's `Cast$Key`, …): it sees each
+    /// record with key and value swapped, so one plugin written against the value serves both forms.
+    pub key_form: bool,
+}
+
+impl ResolvedTransform {
+    /// True when `type_name` selects the `$Key` form of a transform.
+    pub fn is_key_form(type_name: &str) -> bool {
+        type_name.trim().ends_with("$Key")
+    }
 }
 
 struct Stage {
@@ -31,6 +41,7 @@ struct Stage {
     transform: TransformInstance,
     predicate: Option<(String, PredicateInstance)>,
     negate: bool,
+    key_form: bool,
 }
 
 /// Instantiated transforms of one task.
@@ -77,6 +88,7 @@ impl TransformChain {
                 transform,
                 predicate,
                 negate: t.negate,
+                key_form: t.key_form,
             });
         }
         Ok(TransformChain { stages })
@@ -124,7 +136,7 @@ impl TransformChain {
                 }
                 None => vec![true; batch.len()],
             };
-            let (indices, inputs): (Vec<usize>, Vec<ConnectRecord>) = live
+            let (indices, mut inputs): (Vec<usize>, Vec<ConnectRecord>) = live
                 .iter()
                 .zip(batch)
                 .zip(&selected)
@@ -134,18 +146,32 @@ impl TransformChain {
             if inputs.is_empty() {
                 continue;
             }
-            let outputs = stage.transform.apply(&inputs).map_err(|e| {
+            if stage.key_form {
+                inputs.iter_mut().for_each(swap_key_and_value);
+            }
+            let mut outputs = stage.transform.apply(&inputs).map_err(|e| {
                 format!(
                     "transform {} ({}) failed: {e}",
                     stage.alias, stage.plugin_name
                 )
             })?;
+            if stage.key_form {
+                outputs
+                    .iter_mut()
+                    .filter_map(|o| o.as_mut().ok().and_then(Option::as_mut))
+                    .for_each(swap_key_and_value);
+            }
             for (output, i) in outputs.into_iter().zip(indices) {
                 results[i] = output.map_err(|e| record_error(&stage.plugin_name, &stage.alias, e));
             }
         }
         Ok(results)
     }
+}
+
+/// Swap key and value (schema and data): how the `$Key` form of a transform sees a record.
+fn swap_key_and_value(record: &mut ConnectRecord) {
+    std::mem::swap(&mut record.key, &mut record.value);
 }
 
 fn record_error(plugin: &str, alias: &str, e: PluginCallError) -> RecordError {

@@ -1,0 +1,128 @@
+//! Checks and helpers shared by transforms, with the error messages of Kafka's
+//! `org.apache.kafka.connect.transforms.util.Requirements` and `SchemaUtil`.
+//!
+//! `purpose` names what the transform is doing, e.g. `"field insertion"`; it appears in brackets in
+//! the message, as in Kafka: `Only Struct objects supported for [field insertion], found: string`.
+
+use crate::error::{PluginError, Result};
+use crate::types::{Schema, SchemaBuilder, Struct, Value};
+
+/// The schema, or `Schema required for [purpose]`.
+pub fn require_schema<'a>(schema: Option<&'a Schema>, purpose: &str) -> Result<&'a Schema> {
+    schema.ok_or_else(|| PluginError::new(format!("Schema required for [{purpose}]")))
+}
+
+/// The entries of a schemaless map value, or Kafka's "Only Map objects supported" error.
+pub fn require_map(value: Value, purpose: &str) -> Result<Vec<(Value, Value)>> {
+    match value {
+        Value::Map(entries) => Ok(entries),
+        other => Err(PluginError::new(format!(
+            "Only Map objects supported in absence of schema for [{purpose}], found: {}",
+            other.kind()
+        ))),
+    }
+}
+
+/// Like [`require_map`], but a null value gives `None`.
+pub fn require_map_or_null(value: Value, purpose: &str) -> Result<Option<Vec<(Value, Value)>>> {
+    match value {
+        Value::Null => Ok(None),
+        other => require_map(other, purpose).map(Some),
+    }
+}
+
+/// The struct of a schema-ful value, or Kafka's "Only Struct objects supported" error.
+pub fn require_struct(value: Value, purpose: &str) -> Result<Struct> {
+    match value {
+        Value::Struct(s) => Ok(s),
+        other => Err(PluginError::new(format!(
+            "Only Struct objects supported for [{purpose}], found: {}",
+            other.kind()
+        ))),
+    }
+}
+
+/// Like [`require_struct`], but a null value gives `None`.
+pub fn require_struct_or_null(value: Value, purpose: &str) -> Result<Option<Struct>> {
+    match value {
+        Value::Null => Ok(None),
+        other => require_struct(other, purpose).map(Some),
+    }
+}
+
+/// A struct schema builder with `source`'s name, version, doc and parameters but no fields
+/// (Kafka's `SchemaUtil.copySchemaBasics(source, SchemaBuilder.struct())`).
+pub fn copy_schema_basics(source: &Schema) -> SchemaBuilder {
+    let mut builder = Schema::struct_builder();
+    if let Some(name) = &source.name {
+        builder = builder.name(name.clone());
+    }
+    if let Some(version) = source.version {
+        builder = builder.version(version);
+    }
+    if let Some(doc) = &source.doc {
+        builder = builder.doc(doc.clone());
+    }
+    for (key, value) in &source.parameters {
+        builder = builder.parameter(key.clone(), value.clone());
+    }
+    builder
+}
+
+/// The value of `key` in a map whose keys are strings (schemaless JSON objects).
+pub fn map_entry<'a>(entries: &'a [(Value, Value)], key: &str) -> Option<&'a Value> {
+    entries
+        .iter()
+        .find(|(k, _)| k.as_str() == Some(key))
+        .map(|(_, v)| v)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_match_kafka() {
+        assert_eq!(
+            require_schema(None, "field insertion").unwrap_err().message,
+            "Schema required for [field insertion]"
+        );
+        assert_eq!(
+            require_map(Value::from("x"), "flattening")
+                .unwrap_err()
+                .message,
+            "Only Map objects supported in absence of schema for [flattening], found: string"
+        );
+        assert_eq!(
+            require_struct(Value::Int32(1), "masking")
+                .unwrap_err()
+                .message,
+            "Only Struct objects supported for [masking], found: int32"
+        );
+        assert_eq!(require_struct_or_null(Value::Null, "x").unwrap(), None);
+        assert_eq!(require_map_or_null(Value::Null, "x").unwrap(), None);
+        let entries = require_map(Value::Map(vec![("a".into(), 1i32.into())]), "x").unwrap();
+        assert_eq!(map_entry(&entries, "a"), Some(&Value::Int32(1)));
+        assert_eq!(map_entry(&entries, "b"), None);
+    }
+
+    #[test]
+    fn copies_basics_without_fields() {
+        let source = Schema::struct_builder()
+            .name("n")
+            .version(2)
+            .doc("d")
+            .parameter("p", "v")
+            .field("f", Schema::int32())
+            .optional()
+            .build();
+        let copy = copy_schema_basics(&source).build();
+        assert_eq!(copy.name.as_deref(), Some("n"));
+        assert_eq!(copy.version, Some(2));
+        assert_eq!(copy.doc.as_deref(), Some("d"));
+        assert_eq!(copy.parameter("p"), Some("v"));
+        assert!(copy.fields.is_empty());
+        assert!(!copy.optional);
+    }
+}
