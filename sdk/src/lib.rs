@@ -14,8 +14,8 @@
 //! The host selects a plugin by [`PluginInfo::name`] or one of its aliases (e.g. Kafka's class
 //! name). A transform selected by a name ending in `$Key` sees each record with key and value
 //! swapped, so a transform written against the value also serves as the `$Key` form: list both
-//! `X$Value` and `X$Key` as aliases. The host runs one connector or task per component instance: the export glue keeps that single
-//! instance, created by `start`/`configure`, until `stop`.
+//! `X$Value` and `X$Key` as aliases. The host runs one connector or task per component instance:
+//! the export glue keeps that single instance, created by `start`/`configure`, until `stop`.
 //!
 //! ```no_run
 //! use wasm_connect_sdk::prelude::*;
