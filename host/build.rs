@@ -33,6 +33,7 @@ const FIXTURES: &[&str] = &[
     "loop-transform",
     "oom-transform",
     "counting-source",
+    "flaky-sink",
 ];
 /// Embedded name of the Python plugin.
 const PYTHON_NAME: &str = "python-change-case.wasm";

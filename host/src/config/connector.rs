@@ -95,6 +95,12 @@ pub struct ConnectorConfig {
     pub errors_tolerance: ErrorTolerance,
     /// `errors.log.enable`.
     pub errors_log_enable: bool,
+    /// `errors.log.include.messages`.
+    pub errors_log_include_messages: bool,
+    /// `errors.retry.timeout` in ms as set (`None` when the connector does not set it; -1 = forever).
+    pub errors_retry_timeout_ms: Option<i64>,
+    /// `errors.retry.delay.max.ms`.
+    pub errors_retry_delay_max_ms: u64,
     /// The dead letter queue, when `errors.deadletterqueue.topic.name` is set (sinks only).
     pub dead_letter_queue: Option<DeadLetterQueueConfig>,
     /// Sandbox grants and limits.
@@ -189,6 +195,28 @@ pub fn connector_config_def() -> ConfigDef {
             I::Medium,
             "Log each record error.",
         ),
+        ConfigKeyDef::new(
+            "errors.retry.timeout",
+            T::Long,
+            Some("0"),
+            I::Medium,
+            "The maximum duration in milliseconds that a failed operation will be reattempted. The default is 0, which means no retries will be attempted. Use -1 for infinite retries. A retriable error from a sink's put or a source's poll is retried forever when this is not set, as in Kafka Connect.",
+        )
+        .validate(Validator::Range {
+            min: Some(-1.0),
+            max: None,
+        }),
+        ConfigKeyDef::new(
+            "errors.retry.delay.max.ms",
+            T::Long,
+            Some("60000"),
+            I::Medium,
+            "The maximum duration in milliseconds between consecutive retry attempts. Jitter will be added to the delay once this limit is reached to prevent thundering herd issues.",
+        )
+        .validate(Validator::Range {
+            min: Some(1.0),
+            max: None,
+        }),
         ConfigKeyDef::new(
             "errors.log.include.messages",
             T::Boolean,
@@ -431,6 +459,10 @@ impl ConnectorConfig {
                 ErrorTolerance::None
             },
             errors_log_enable: parse_bool(get("errors.log.enable"), false),
+            errors_log_include_messages: parse_bool(get("errors.log.include.messages"), false),
+            errors_retry_timeout_ms: get("errors.retry.timeout")
+                .and_then(|v| v.trim().parse().ok()),
+            errors_retry_delay_max_ms: number("errors.retry.delay.max.ms", 60_000).max(1),
             dead_letter_queue: get("errors.deadletterqueue.topic.name")
                 .map(|t| t.trim())
                 .filter(|t| is_sink && !t.is_empty())

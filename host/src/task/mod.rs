@@ -2,6 +2,7 @@
 //! traps, loops or runs out of memory fails only that task.
 
 mod dlq;
+mod retry;
 mod sink;
 mod source;
 mod transforms;
@@ -14,6 +15,7 @@ use std::time::Duration;
 use wasm_connect_data::converter::Converter;
 use wasm_connect_data::{Header, SchemaAndValue, Value};
 
+pub use retry::{RetryError, RetryPolicy};
 pub use sink::SinkTaskRunner;
 pub use source::SourceTaskRunner;
 pub use transforms::{ResolvedTransform, TransformChain};
@@ -179,9 +181,4 @@ pub(crate) fn header_from_bytes(key: &str, value: Option<&[u8]>) -> Header {
         key: key.to_string(),
         value,
     }
-}
-
-/// Exponential backoff for retriable errors: 100 ms doubling to 10 s.
-pub(crate) fn backoff(attempt: u32) -> Duration {
-    Duration::from_millis(100u64.saturating_mul(1 << attempt.min(7))).min(Duration::from_secs(10))
 }

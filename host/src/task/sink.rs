@@ -11,7 +11,9 @@ use rdkafka::{Offset, TopicPartitionList};
 use wasm_connect_data::ConnectRecord;
 
 use super::dlq::DeadLetterQueue;
-use super::{RecordError, TaskSetup, TransformChain, backoff, header_from_bytes, tolerate};
+use super::{
+    RecordError, RetryError, RetryPolicy, TaskSetup, TransformChain, header_from_bytes, tolerate,
+};
 use crate::config::ErrorTolerance;
 use crate::herder::ConnectorState;
 use crate::kafka::client_config;
@@ -28,6 +30,14 @@ pub struct SinkTaskRunner {
 /// A record read from Kafka and converted: the record, its Kafka offset, and the original message
 /// when a dead letter queue may need it.
 type PendingRecord = (ConnectRecord, i64, Option<rdkafka::message::OwnedMessage>);
+
+/// Whether a batch reached the plugin.
+enum Delivered {
+    /// `put` succeeded (or every record was dropped or skipped).
+    Yes,
+    /// The task was stopped while `put` was being retried; the batch was not delivered.
+    StoppedWhileRetrying,
+}
 
 /// Next offsets to commit, per (topic, partition).
 type Positions = BTreeMap<(String, i32), i64>;
@@ -118,6 +128,7 @@ impl SinkTaskRunner {
         let mut committed = Positions::new();
         let mut last_flush = Instant::now();
         let mut paused = false;
+        let mut undelivered = false;
         let result = loop {
             if s.control.stopping() {
                 break Ok(());
@@ -177,11 +188,17 @@ impl SinkTaskRunner {
             if batch.is_empty() {
                 continue;
             }
-            if let Err(e) = self.deliver(batch, &mut chain, &mut task, dead_letter_queue.as_ref()) {
-                break Err(e);
+            match self.deliver(batch, &mut chain, &mut task, dead_letter_queue.as_ref()) {
+                Ok(Delivered::Yes) => {}
+                Ok(Delivered::StoppedWhileRetrying) => {
+                    undelivered = true;
+                    break Ok(());
+                }
+                Err(e) => break Err(e),
             }
         };
-        let commit = if result.is_ok() {
+        // Offsets of a batch that was never put must not be committed: skip the final commit.
+        let commit = if result.is_ok() && !undelivered {
             flush_and_commit(&mut task, &consumer, &positions, &mut committed)
         } else {
             Ok(())
@@ -259,7 +276,7 @@ impl SinkTaskRunner {
         chain: &mut TransformChain,
         task: &mut SinkTaskInstance,
         dead_letter_queue: Option<&DeadLetterQueue>,
-    ) -> Result<(), String> {
+    ) -> Result<Delivered, String> {
         let s = &self.setup;
         let (records, origins): (Vec<_>, Vec<_>) = batch
             .into_iter()
@@ -282,19 +299,14 @@ impl SinkTaskRunner {
             kept
         };
         if batch.is_empty() {
-            return Ok(());
+            return Ok(Delivered::Yes);
         }
-        let mut attempt = 0;
-        loop {
-            match task.put(&batch) {
-                Ok(()) => return Ok(()),
-                Err(e) if e.is_retriable() && !s.control.stopping() => {
-                    tracing::warn!("put failed, will retry: {e}");
-                    s.control.sleep(backoff(attempt));
-                    attempt += 1;
-                }
-                Err(e) => return Err(format!("put failed: {e}")),
-            }
+        match RetryPolicy::for_task_calls(&s.connector_config)
+            .run(&s.control, "put", || task.put(&batch))
+        {
+            Ok(()) => Ok(Delivered::Yes),
+            Err(RetryError::Stopped(_)) => Ok(Delivered::StoppedWhileRetrying),
+            Err(e) => Err(format!("TASK_PUT failed ({}): {e}", s.plugin.name())),
         }
     }
 }

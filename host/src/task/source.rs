@@ -12,7 +12,9 @@ use rdkafka::producer::{BaseRecord, DeliveryResult, Producer, ProducerContext, T
 use rdkafka::{ClientContext, error::KafkaError, types::RDKafkaErrorCode};
 use wasm_connect_data::{OffsetMap, offset_map_to_json};
 
-use super::{RecordError, TaskSetup, TransformChain, header_to_bytes, tolerate};
+use super::{
+    RecordError, RetryError, RetryPolicy, TaskSetup, TransformChain, header_to_bytes, tolerate,
+};
 use crate::herder::ConnectorState;
 use crate::kafka::client_config;
 use crate::runtime::{PolledRecord, SourceTaskInstance};
@@ -150,6 +152,7 @@ impl SourceTaskRunner {
         let mut topics = TopicCreator::new(s);
         let mut last_flush = Instant::now();
         let mut idle_polls = 0u32;
+        let poll_retry = RetryPolicy::for_task_calls(&s.connector_config);
         let mut paused = false;
         let result = loop {
             if s.control.stopping() {
@@ -178,7 +181,11 @@ impl SourceTaskRunner {
                 s.control.sleep(Duration::from_millis(5));
                 continue;
             }
-            let batch = task.poll().map_err(|e| format!("poll failed: {e}"))?;
+            let batch = match poll_retry.run(&s.control, "poll", || task.poll()) {
+                Ok(batch) => batch,
+                Err(RetryError::Stopped(_)) => break Ok(()),
+                Err(e) => break Err(format!("TASK_POLL failed ({}): {e}", s.plugin.name())),
+            };
             tracing::trace!(records = batch.len(), "polled");
             if batch.is_empty() {
                 idle_polls = idle_polls.saturating_add(1);
