@@ -1,6 +1,7 @@
 //! A record the converter cannot read follows `errors.tolerance`: `all` skips it and goes on,
 //! `none` fails the task with a trace that says why; `all` with a dead letter queue puts the bad
-//! record there with Kafka's `__connect.errors.*` context headers.
+//! record there with Kafka's `__connect.errors.*` context headers, and `errors.log.enable` with
+//! `errors.log.include.messages` logs the failure with the record.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -100,6 +101,8 @@ fn malformed_records_follow_errors_tolerance() -> Result<()> {
                 ("errors.deadletterqueue.topic.name", "mixed-dlq"),
                 ("errors.deadletterqueue.topic.replication.factor", "1"),
                 ("errors.deadletterqueue.context.headers.enable", "true"),
+                ("errors.log.enable", "true"),
+                ("errors.log.include.messages", "true"),
             ]);
             pairs
         })?,
@@ -169,6 +172,22 @@ fn malformed_records_follow_errors_tolerance() -> Result<()> {
         "",
         "a record that failed its transform must not reach the sink"
     );
+
+    // errors.log.enable + errors.log.include.messages: Kafka's log line, with the record.
+    let log = worker.process.output();
+    let line = log
+        .lines()
+        .find(|l| l.contains("Error encountered in task tolerant-sink-0"))
+        .unwrap_or_default();
+    assert!(
+        line.contains("Executing stage 'VALUE_CONVERTER' with class 'JsonConverter'"),
+        "{log}"
+    );
+    assert!(
+        line.contains("topic='mixed', partition=0, offset=1"),
+        "{line}"
+    );
+    assert!(line.contains("value=not json at all"), "{line}");
 
     let status = worker.wait_status("strict-sink", Duration::from_secs(60), |s| {
         s["tasks"][0]["state"] == "FAILED"

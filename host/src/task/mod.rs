@@ -118,21 +118,52 @@ pub struct RecordError {
 }
 
 /// Apply `errors.tolerance` to a record error: `Ok` to skip the record, `Err` to fail the task.
+///
+/// With `errors.log.enable` the error is logged with Kafka's wording; `describe` says where the
+/// record came from, and is given `errors.log.include.messages` to decide whether to include the
+/// record's key and value.
 pub(crate) fn tolerate(
     config: &ConnectorConfig,
     task: &str,
     error: RecordError,
+    describe: impl FnOnce(bool) -> String,
 ) -> Result<(), String> {
+    if config.errors_log_enable {
+        let record = describe(config.errors_log_include_messages);
+        tracing::error!(
+            task,
+            stage = error.stage,
+            "Error encountered in task {task}. Executing stage '{}' with class '{}', where {record}: {}",
+            error.stage,
+            error.plugin,
+            error.message
+        );
+    }
     match config.errors_tolerance {
         ErrorTolerance::All => {
-            if config.errors_log_enable {
-                tracing::error!(task, "skipping record (errors.tolerance=all): {error}");
-            } else {
-                tracing::debug!(task, "skipping record (errors.tolerance=all): {error}");
-            }
+            tracing::debug!(task, "skipping record (errors.tolerance=all): {error}");
             Ok(())
         }
         ErrorTolerance::None => Err(format!("Tolerance exceeded in error handler: {error}")),
+    }
+}
+
+/// A record for the error log: where it is, plus its key and value when `include_messages`.
+pub(crate) fn describe_record(
+    kind: &str,
+    position: &str,
+    include_messages: bool,
+    key: impl FnOnce() -> String,
+    value: impl FnOnce() -> String,
+) -> String {
+    if include_messages {
+        format!(
+            "{kind} record is {{{position}, key={}, value={}}}",
+            key(),
+            value()
+        )
+    } else {
+        format!("{kind} record is {{{position}}}")
     }
 }
 

@@ -12,7 +12,8 @@ use wasm_connect_data::ConnectRecord;
 
 use super::dlq::DeadLetterQueue;
 use super::{
-    RecordError, RetryError, RetryPolicy, TaskSetup, TransformChain, header_from_bytes, tolerate,
+    RecordError, RetryError, RetryPolicy, TaskSetup, TransformChain, describe_record,
+    header_from_bytes, tolerate,
 };
 use crate::config::ErrorTolerance;
 use crate::herder::ConnectorState;
@@ -129,6 +130,8 @@ impl SinkTaskRunner {
         let mut last_flush = Instant::now();
         let mut paused = false;
         let mut undelivered = false;
+        // The original message is needed after the transforms by the DLQ and the error log.
+        let keep_originals = dead_letter_queue.is_some() || s.connector_config.errors_log_enable;
         let result = loop {
             if s.control.stopping() {
                 break Ok(());
@@ -174,11 +177,10 @@ impl SinkTaskRunner {
                     message.offset() + 1,
                 );
                 match self.to_connect(&message) {
-                    // The original message is kept only when a DLQ may need it after a transform.
                     Ok(record) => batch.push((
                         record,
                         message.offset(),
-                        dead_letter_queue.as_ref().map(|_| message.detach()),
+                        keep_originals.then(|| message.detach()),
                     )),
                     Err(error) => {
                         self.skip_or_fail(dead_letter_queue.as_ref(), Some(&message), error)?
@@ -267,7 +269,27 @@ impl SinkTaskRunner {
         {
             dlq.report(original, &error)?;
         }
-        tolerate(config, &self.setup.task_name(), error)
+        tolerate(
+            config,
+            &self.setup.task_name(),
+            error,
+            |include| match original {
+                Some(m) => describe_record(
+                    "consumed",
+                    &format!(
+                        "topic='{}', partition={}, offset={}, timestamp={:?}",
+                        m.topic(),
+                        m.partition(),
+                        m.offset(),
+                        m.timestamp().to_millis()
+                    ),
+                    include,
+                    || lossy(m.key()),
+                    || lossy(m.payload()),
+                ),
+                None => "consumed record is unknown".into(),
+            },
+        )
     }
 
     fn deliver(
@@ -309,6 +331,14 @@ impl SinkTaskRunner {
             Err(e) => Err(format!("TASK_PUT failed ({}): {e}", s.plugin.name())),
         }
     }
+}
+
+/// Bytes of a key or value for the error log.
+fn lossy(bytes: Option<&[u8]>) -> String {
+    bytes.map_or_else(
+        || "null".into(),
+        |b| String::from_utf8_lossy(b).into_owned(),
+    )
 }
 
 /// Consumer errors that resolve by themselves (a topic not created yet, a partition EOF).

@@ -13,7 +13,8 @@ use rdkafka::{ClientContext, error::KafkaError, types::RDKafkaErrorCode};
 use wasm_connect_data::{OffsetMap, offset_map_to_json};
 
 use super::{
-    RecordError, RetryError, RetryPolicy, TaskSetup, TransformChain, header_to_bytes, tolerate,
+    RecordError, RetryError, RetryPolicy, TaskSetup, TransformChain, describe_record,
+    header_to_bytes, tolerate,
 };
 use crate::herder::ConnectorState;
 use crate::kafka::client_config;
@@ -242,7 +243,14 @@ impl SourceTaskRunner {
                     continue;
                 }
                 Err(error) => {
-                    tolerate(&s.connector_config, &task_name, error)?;
+                    // The chain consumed the record: describe it by its source position.
+                    tolerate(&s.connector_config, &task_name, error, |_| {
+                        format!(
+                            "source record is {{sourcePartition={}, sourceOffset={}}}",
+                            offset_map_to_json(&partition),
+                            offset_map_to_json(&offset)
+                        )
+                    })?;
                     submitted.submit(&partition, offset, Arc::new(AtomicBool::new(true)));
                     continue;
                 }
@@ -268,7 +276,20 @@ impl SourceTaskRunner {
             let (key, value) = match converted {
                 Ok(kv) => kv,
                 Err(error) => {
-                    tolerate(&s.connector_config, &task_name, error)?;
+                    tolerate(&s.connector_config, &task_name, error, |include| {
+                        describe_record(
+                            "source",
+                            &format!(
+                                "topic='{}', sourcePartition={}, sourceOffset={}",
+                                record.topic,
+                                offset_map_to_json(&partition),
+                                offset_map_to_json(&offset)
+                            ),
+                            include,
+                            || format!("{:?}", record.key.value),
+                            || format!("{:?}", record.value.value),
+                        )
+                    })?;
                     submitted.submit(&partition, offset, Arc::new(AtomicBool::new(true)));
                     continue;
                 }
