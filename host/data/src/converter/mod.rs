@@ -1,8 +1,8 @@
 //! Kafka Connect converters: Connect data ([`SchemaAndValue`]) ↔ Kafka record bytes.
 //!
-//! Ships the three converters of Apache Kafka's runtime, under their short names and their
-//! Kafka class names (see [`known_converters`]):
-//! [`StringConverter`], [`JsonConverter`] and [`ByteArrayConverter`].
+//! Ships the converters of Apache Kafka's runtime, under their short names and their Kafka class
+//! names (see [`known_converters`]): [`StringConverter`], [`JsonConverter`],
+//! [`ByteArrayConverter`] and the [`NumberConverter`]s (Short, Integer, Long, Float, Double).
 
 use std::collections::BTreeMap;
 
@@ -11,10 +11,12 @@ use crate::SchemaAndValue;
 mod byte_array;
 mod json;
 mod json_schema;
+mod number;
 mod string;
 
 pub use byte_array::ByteArrayConverter;
 pub use json::{DecimalFormat, JsonConverter};
+pub use number::{NumberConverter, NumberKind};
 pub use string::StringConverter;
 
 /// Converts between Connect data and the bytes of a Kafka record key or value.
@@ -103,6 +105,26 @@ const KNOWN: &[(&str, &str)] = &[
         "ByteArrayConverter",
         "org.apache.kafka.connect.converters.ByteArrayConverter",
     ),
+    (
+        "ShortConverter",
+        "org.apache.kafka.connect.converters.ShortConverter",
+    ),
+    (
+        "IntegerConverter",
+        "org.apache.kafka.connect.converters.IntegerConverter",
+    ),
+    (
+        "LongConverter",
+        "org.apache.kafka.connect.converters.LongConverter",
+    ),
+    (
+        "FloatConverter",
+        "org.apache.kafka.connect.converters.FloatConverter",
+    ),
+    (
+        "DoubleConverter",
+        "org.apache.kafka.connect.converters.DoubleConverter",
+    ),
 ];
 
 /// (short name, Kafka class name) of every converter we ship.
@@ -135,6 +157,11 @@ pub fn create_converter(
         Some("StringConverter") => Box::new(StringConverter::configure(&settings)?),
         Some("JsonConverter") => Box::new(JsonConverter::configure(&settings)?),
         Some("ByteArrayConverter") => Box::new(ByteArrayConverter),
+        Some("ShortConverter") => Box::new(NumberConverter::new(NumberKind::Short)),
+        Some("IntegerConverter") => Box::new(NumberConverter::new(NumberKind::Integer)),
+        Some("LongConverter") => Box::new(NumberConverter::new(NumberKind::Long)),
+        Some("FloatConverter") => Box::new(NumberConverter::new(NumberKind::Float)),
+        Some("DoubleConverter") => Box::new(NumberConverter::new(NumberKind::Double)),
         _ => {
             return Err(ConverterConfigError::UnknownConverter {
                 class: class.to_string(),
