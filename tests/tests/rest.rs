@@ -82,6 +82,52 @@ fn rest_errors_match_kafka_connect() -> Result<()> {
         "{body}"
     );
 
+    // Five mistakes in five places (connector, converter, transform, predicate, errors.*): all
+    // five come back at once, each on its own field, in Kafka's ConfigInfos shape.
+    let five = json!({
+        "connector.class": "FileStreamSink",
+        "name": "five",
+        "topics": "t",
+        "file": dir.path().join("out.txt").display().to_string(),
+        "tasks.max": "many",
+        "value.converter": "NoSuchConverter",
+        "transforms": "route",
+        "transforms.route.type": "RegexRouter",
+        "transforms.route.replacement": "x",
+        "transforms.route.predicate": "p",
+        "predicates": "p",
+        "predicates.p.type": "TopicNameMatches",
+        "errors.tolerance": "sometimes",
+    });
+    let (code, infos) = worker.call(
+        "PUT",
+        "/connector-plugins/FileStreamSink/config/validate",
+        Some(five),
+    )?;
+    assert_eq!(code, 200, "{infos}");
+    assert_eq!(infos["name"], "FileStreamSink", "{infos}");
+    let errors_of = |field: &str| -> Vec<String> {
+        infos["configs"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| c["value"]["name"] == field)
+            .flat_map(|c| c["value"]["errors"].as_array().cloned().unwrap_or_default())
+            .filter_map(|e| e.as_str().map(str::to_string))
+            .collect()
+    };
+    let expected = [
+        "tasks.max",
+        "value.converter",
+        "transforms.route.regex",
+        "predicates.p.pattern",
+        "errors.tolerance",
+    ];
+    for field in expected {
+        assert!(!errors_of(field).is_empty(), "no error on {field}: {infos}");
+    }
+    assert_eq!(infos["error_count"], 5, "{infos}");
+
     let (code, _) = worker.call("PUT", "/connectors/src/pause", None)?;
     assert_eq!(code, 202);
     let status = worker.wait_status("src", std::time::Duration::from_secs(30), |s| {
