@@ -239,7 +239,8 @@ impl ConfigKeyDef {
         errors
     }
 
-    fn key_info(&self) -> ConfigKeyInfo {
+    /// Kafka's `ConfigKeyInfo` of this key.
+    pub fn key_info(&self) -> ConfigKeyInfo {
         ConfigKeyInfo {
             name: self.name.clone(),
             config_type: self.config_type.name().to_string(),
@@ -296,6 +297,11 @@ impl ConfigDef {
     /// The key called `name`.
     pub fn key(&self, name: &str) -> Option<&ConfigKeyDef> {
         self.keys.iter().find(|k| k.name == name)
+    }
+
+    /// Every key's `ConfigKeyInfo`, in definition order (`GET /connector-plugins/{p}/config`).
+    pub fn key_infos(&self) -> Vec<ConfigKeyInfo> {
+        self.keys.iter().map(ConfigKeyDef::key_info).collect()
     }
 
     /// Validate `config` against every key, collecting every error; `extra` adds errors found

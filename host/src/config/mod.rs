@@ -2,6 +2,7 @@
 //! reports every error at once in Kafka Connect's `ConfigInfos` shape.
 
 pub mod connector;
+mod converters;
 mod def;
 mod worker;
 
@@ -11,6 +12,7 @@ use std::path::Path;
 pub use connector::{
     ConnectorConfig, ErrorTolerance, SandboxSettings, TransformSpec, connector_config_def,
 };
+pub use converters::converter_config_def;
 pub use def::{ConfigDef, ConfigKeyDef, ConfigType, Importance, PathAccess, Validator};
 pub use worker::WorkerConfig;
 

@@ -11,7 +11,7 @@ use serde::Serialize;
 pub use standalone::{StandaloneHerder, WorkerContext};
 pub use status::{ConnectorState, StatusCell};
 
-use crate::config::ConfigInfos;
+use crate::config::{ConfigInfos, ConfigKeyInfo};
 
 /// A connector's configuration: Kafka Connect's string map.
 pub type ConfigMap = BTreeMap<String, String>;
@@ -181,6 +181,8 @@ pub trait Herder: Send + Sync + 'static {
     ) -> impl Future<Output = Result<(), HerderError>> + Send;
     /// `GET /connector-plugins`.
     fn plugins(&self, connectors_only: bool) -> Vec<PluginInfo>;
+    /// `GET /connector-plugins/{p}/config`: the plugin's own config definition.
+    fn plugin_config(&self, plugin: &str) -> Result<Vec<ConfigKeyInfo>, HerderError>;
     /// `PUT /connector-plugins/{p}/config/validate`.
     fn validate_config(
         &self,

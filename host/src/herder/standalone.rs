@@ -13,8 +13,8 @@ use super::{
 };
 use crate::config::connector::sink_config_def;
 use crate::config::{
-    ConfigDef, ConfigInfos, ConfigKeyDef, ConfigType, ConnectorConfig, Importance, PathAccess,
-    SandboxSettings, WorkerConfig, connector_config_def,
+    ConfigDef, ConfigInfos, ConfigKeyDef, ConfigKeyInfo, ConfigType, ConnectorConfig, Importance,
+    PathAccess, SandboxSettings, WorkerConfig, connector_config_def, converter_config_def,
 };
 use crate::offsets::{ConnectorOffsetReader, OffsetBackingStore};
 use crate::plugins::{PluginRegistry, RegisteredPlugin};
@@ -910,6 +910,18 @@ impl Herder for StandaloneHerder {
             }
         }
         out
+    }
+
+    fn plugin_config(&self, plugin: &str) -> Result<Vec<ConfigKeyInfo>, HerderError> {
+        if let Some(found) = self.ctx.registry.find(plugin) {
+            return Ok(found.description.config_def.key_infos());
+        }
+        wasm_connect_data::converter::known_converters()
+            .iter()
+            .find(|(short, long)| *short == plugin.trim() || *long == plugin.trim())
+            .and_then(|(short, _)| converter_config_def(short))
+            .map(|def| def.key_infos())
+            .ok_or_else(|| HerderError::PluginNotFound(plugin.to_string()))
     }
 
     async fn validate_config(

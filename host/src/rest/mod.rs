@@ -116,6 +116,10 @@ pub fn router<H: Herder>(herder: Arc<H>, info: ServerInfo) -> Router {
         .route("/connectors/{name}/restart", post(restart_connector::<H>))
         .route("/connector-plugins", get(list_plugins::<H>))
         .route(
+            "/connector-plugins/{plugin}/config",
+            get(plugin_config::<H>),
+        )
+        .route(
             "/connector-plugins/{plugin}/config/validate",
             put(validate_config::<H>),
         )
@@ -410,6 +414,13 @@ async fn list_plugins<H: Herder>(
     let pairs = query_pairs(query.as_deref());
     let connectors_only = bool_param(&pairs, "connectorsOnly", true)?;
     Ok(Json(state.herder.plugins(connectors_only)).into_response())
+}
+
+async fn plugin_config<H: Herder>(
+    State(state): Shared<H>,
+    Path(plugin): Path<String>,
+) -> ApiResult<Response> {
+    Ok(Json(state.herder.plugin_config(&plugin)?).into_response())
 }
 
 async fn validate_config<H: Herder>(

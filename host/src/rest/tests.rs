@@ -8,7 +8,9 @@ use axum::http::{Method, Request};
 use tower::ServiceExt;
 
 use super::*;
-use crate::config::{ConfigDef, ConfigInfos, ConfigKeyDef, ConfigType, Importance, Validator};
+use crate::config::{
+    ConfigDef, ConfigInfos, ConfigKeyDef, ConfigKeyInfo, ConfigType, Importance, Validator,
+};
 use crate::herder::{
     ConnectorInfo, ConnectorState, ConnectorStatus, ConnectorTaskId, ConnectorType, PluginInfo,
     StateInfo, TaskInfo, TaskStateInfo,
@@ -231,6 +233,13 @@ impl Herder for MemoryHerder {
             });
         }
         plugins
+    }
+
+    fn plugin_config(&self, plugin: &str) -> Result<Vec<ConfigKeyInfo>, HerderError> {
+        if plugin != "CountingSource" {
+            return Err(HerderError::PluginNotFound(plugin.into()));
+        }
+        Ok(Self::def().key_infos())
     }
 
     async fn validate_config(
@@ -510,6 +519,38 @@ async fn plugins_and_validate() {
     )
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn plugin_config_lists_the_definition() {
+    let (app, _) = app(MemoryHerder::default());
+    let (status, keys) = call(
+        &app,
+        Method::GET,
+        "/connector-plugins/CountingSource/config",
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let first = &keys.as_array().unwrap()[0];
+    for field in [
+        "name",
+        "type",
+        "required",
+        "default_value",
+        "importance",
+        "documentation",
+        "group",
+        "order",
+        "width",
+        "display_name",
+        "dependents",
+    ] {
+        assert!(first.get(field).is_some(), "{field} missing: {first}");
+    }
+    let (status, body) = call(&app, Method::GET, "/connector-plugins/Nope/config", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["error_code"], 404);
 }
 
 #[tokio::test]
