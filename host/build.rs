@@ -26,6 +26,14 @@ const SHIPPED: &[&str] = &[
     "topic-name-matches",
     "has-header-key",
     "record-is-tombstone",
+    "extract-field",
+    "flatten",
+    "hoist-field",
+    "mask-field",
+    "replace-field",
+    "set-schema-metadata",
+    "value-to-key",
+    "cast",
 ];
 /// Test fixtures under `plugins/fixtures/`.
 const FIXTURES: &[&str] = &[

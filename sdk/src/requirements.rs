@@ -5,7 +5,7 @@
 //! the message, as in Kafka: `Only Struct objects supported for [field insertion], found: string`.
 
 use crate::error::{PluginError, Result};
-use crate::types::{Schema, SchemaBuilder, Struct, Value};
+use crate::types::{Field, Schema, SchemaBuilder, SchemaType, Struct, Value};
 
 /// The schema, or `Schema required for [purpose]`.
 pub fn require_schema<'a>(schema: Option<&'a Schema>, purpose: &str) -> Result<&'a Schema> {
@@ -77,6 +77,68 @@ pub fn map_entry<'a>(entries: &'a [(Value, Value)], key: &str) -> Option<&'a Val
         .map(|(_, v)| v)
 }
 
+/// Kafka's `Schema.Type` constant name (`INT32`, `STRUCT`, …), as its error messages print it.
+pub fn java_type_name(schema_type: SchemaType) -> &'static str {
+    match schema_type {
+        SchemaType::Int8 => "INT8",
+        SchemaType::Int16 => "INT16",
+        SchemaType::Int32 => "INT32",
+        SchemaType::Int64 => "INT64",
+        SchemaType::Float32 => "FLOAT32",
+        SchemaType::Float64 => "FLOAT64",
+        SchemaType::Boolean => "BOOLEAN",
+        SchemaType::String => "STRING",
+        SchemaType::Bytes => "BYTES",
+        SchemaType::Array => "ARRAY",
+        SchemaType::Map => "MAP",
+        SchemaType::Struct => "STRUCT",
+    }
+}
+
+/// The value of `field` in `value`, an unset field reading as null. With
+/// `replace_null_with_default` a null becomes the field schema's default (Kafka's
+/// `Struct.get(field)`); without, it stays null (`Struct.getWithoutDefault`).
+pub fn field_value(value: &Struct, field: &Field, replace_null_with_default: bool) -> Value {
+    match value.get(&field.name) {
+        Some(v) if !v.is_null() => v.clone(),
+        _ => match (&field.schema.default_value, replace_null_with_default) {
+            (Some(default), true) => Value::clone(default),
+            _ => Value::Null,
+        },
+    }
+}
+
+/// Kafka's null check when a value is put into a struct field (`Struct.put` →
+/// `ConnectSchema.validateValue`): null is only valid for an optional field schema.
+pub fn check_field_value(name: &str, schema: &Schema, value: &Value) -> Result<()> {
+    if value.is_null() && !schema.optional {
+        return Err(PluginError::new(format!(
+            "Invalid value: null used for required field: \"{name}\", schema type: {}",
+            java_type_name(schema.schema_type)
+        )));
+    }
+    Ok(())
+}
+
+/// Add `fields` to the struct schema `builder` and build it, refusing a name used twice as
+/// Kafka's `SchemaBuilder.field` does ([`SchemaBuilder::field`] would replace the earlier field).
+pub fn build_struct(
+    mut builder: SchemaBuilder,
+    fields: impl IntoIterator<Item = (String, Schema)>,
+) -> Result<Schema> {
+    let mut names: Vec<String> = Vec::new();
+    for (name, schema) in fields {
+        if names.contains(&name) {
+            return Err(PluginError::new(format!(
+                "Cannot create field because of field name duplication {name}"
+            )));
+        }
+        names.push(name.clone());
+        builder = builder.field(name, schema);
+    }
+    Ok(builder.build())
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -105,6 +167,43 @@ mod tests {
         let entries = require_map(Value::Map(vec![("a".into(), 1i32.into())]), "x").unwrap();
         assert_eq!(map_entry(&entries, "a"), Some(&Value::Int32(1)));
         assert_eq!(map_entry(&entries, "b"), None);
+    }
+
+    #[test]
+    fn field_values_defaults_and_duplicates() {
+        let schema = Schema::struct_builder()
+            .field(
+                "a",
+                Schema::int32()
+                    .to_builder()
+                    .optional()
+                    .default_value(Value::Int32(7))
+                    .build(),
+            )
+            .build();
+        let field = schema.field("a").unwrap();
+        let empty = Struct::new();
+        assert_eq!(field_value(&empty, field, true), Value::Int32(7));
+        assert_eq!(field_value(&empty, field, false), Value::Null);
+        assert_eq!(
+            check_field_value("b", &Schema::int32(), &Value::Null)
+                .unwrap_err()
+                .message,
+            "Invalid value: null used for required field: \"b\", schema type: INT32"
+        );
+        assert!(check_field_value("b", &Schema::optional_int32(), &Value::Null).is_ok());
+        let duplicate = build_struct(
+            Schema::struct_builder(),
+            [
+                ("x".to_string(), Schema::int8()),
+                ("x".to_string(), Schema::int8()),
+            ],
+        );
+        assert_eq!(
+            duplicate.unwrap_err().message,
+            "Cannot create field because of field name duplication x"
+        );
+        assert_eq!(java_type_name(SchemaType::Float64), "FLOAT64");
     }
 
     #[test]

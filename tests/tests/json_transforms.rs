@@ -1,6 +1,8 @@
 //! A JSON struct with `schemas.enable=true` passes the Wasm InsertField$Value and comes out with
 //! the new field and a correct schema (converter → Wasm transform → converter, as in a task);
-//! and the Python transform runs in a real worker pipeline.
+//! Kafka's key recipe `ValueToKey` + `ExtractField$Key` + `Cast$Key` runs as a transform chain
+//! (the host hands `$Key` transforms the key); and the Python transform runs in a real worker
+//! pipeline.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -9,8 +11,9 @@ use anyhow::{Context, Result};
 use serde_json::json;
 use wasm_connect::plugins::PluginRegistry;
 use wasm_connect::runtime::{Grants, InstanceContext, PluginRuntime, TransformInstance};
+use wasm_connect::task::{ResolvedTransform, TransformChain};
 use wasm_connect_data::converter::create_converter;
-use wasm_connect_data::{ConnectRecord, SchemaAndValue};
+use wasm_connect_data::{ConnectRecord, Schema, SchemaAndValue, SchemaType, Struct, Value};
 use wasm_connect_tests::{
     BrokerProcess, WorkerProcess, connector_file, free_port, plugin_cache_dir, wait_for_lines,
     worker_properties,
@@ -97,6 +100,74 @@ fn insert_field_adds_the_field_and_its_schema_to_a_json_struct() -> Result<()> {
         ]
     );
     assert_eq!(output["schema"]["type"], "struct");
+    Ok(())
+}
+
+#[test]
+fn key_recipe_runs_key_forms_on_the_key() -> Result<()> {
+    let runtime = PluginRuntime::new(plugin_cache_dir()?)?;
+    let registry = PluginRegistry::load(&runtime, &[])?;
+    let stage =
+        |alias: &str, type_name: &str, config: &[(&str, &str)]| -> Result<ResolvedTransform> {
+            Ok(ResolvedTransform {
+                alias: alias.into(),
+                plugin: registry
+                    .find(type_name)
+                    .with_context(|| format!("{type_name} is shipped"))?,
+                config: settings(config),
+                predicate: None,
+                negate: false,
+                key_form: ResolvedTransform::is_key_form(type_name),
+            })
+        };
+    let chain = [
+        stage(
+            "copy",
+            "org.apache.kafka.connect.transforms.ValueToKey",
+            &[("fields", "id")],
+        )?,
+        stage(
+            "extract",
+            "org.apache.kafka.connect.transforms.ExtractField$Key",
+            &[("field", "id")],
+        )?,
+        stage("cast", "Cast$Key", &[("spec", "string")])?,
+    ];
+    let ctx = InstanceContext {
+        connector: "test".into(),
+        role: "task-0".into(),
+        grants: Grants::default(),
+        memory_max_bytes: 64 << 20,
+        call_timeout: Duration::from_secs(10),
+        offsets: None,
+    };
+    let mut chain = TransformChain::new(&chain, &ctx).map_err(anyhow::Error::msg)?;
+    let schema = Schema::struct_builder()
+        .name("order")
+        .field("id", Schema::int32())
+        .field("item", Schema::string())
+        .build();
+    let value = Struct::new().put("id", 42i32).put("item", "book");
+    let record = ConnectRecord {
+        topic: "orders".into(),
+        key: SchemaAndValue::null(),
+        value: SchemaAndValue::new(schema.clone(), value.clone()),
+        ..ConnectRecord::default()
+    };
+    let mut out = chain.apply(vec![record]).map_err(anyhow::Error::msg)?;
+    let record = out
+        .pop()
+        .context("one result")?
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .context("not dropped")?;
+    assert_eq!(record.key.value, Value::String("42".into()));
+    assert_eq!(
+        record.key.schema.as_ref().map(|s| s.schema_type),
+        Some(SchemaType::String)
+    );
+    // The value is untouched.
+    assert_eq!(record.value.value, Value::Struct(value));
+    assert_eq!(record.value.schema.as_deref(), Some(&schema));
     Ok(())
 }
 

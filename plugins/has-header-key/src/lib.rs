@@ -37,8 +37,9 @@ impl Plugin for HasHeaderKey {
 
 impl Predicate for HasHeaderKey {
     fn configure(config: Config) -> Result<Self> {
+        // Kafka trims STRING values before checking that they are not empty.
         Ok(HasHeaderKey {
-            name: config.non_empty_string("name")?,
+            name: config.non_empty_string("name")?.trim().to_owned(),
         })
     }
 
@@ -54,6 +55,7 @@ wasm_connect_sdk::export_predicate!(HasHeaderKey);
 mod tests {
     use super::*;
 
+    /// HasHeaderKeyTest's `recordWithHeaders`: headers with these keys and null values.
     fn record(keys: &[&str]) -> ConnectRecord {
         ConnectRecord {
             topic: "t".into(),
@@ -68,19 +70,57 @@ mod tests {
         }
     }
 
+    fn config_error(config: Config) -> String {
+        match HasHeaderKey::configure(config) {
+            Ok(_) => panic!("accepted"),
+            Err(e) => e.message,
+        }
+    }
+
+    // HasHeaderKeyTest.testNameRequiredInConfig
     #[test]
-    fn true_when_any_header_has_the_key() {
-        let mut p = HasHeaderKey::configure(Config::new().with("name", "trace")).unwrap();
-        assert!(p.test(&record(&["trace"])).unwrap());
-        assert!(p.test(&record(&["a", "trace", "trace"])).unwrap());
+    fn name_required_in_config() {
+        assert!(config_error(Config::new()).contains("Missing required configuration \"name\""));
+        assert!(HasHeaderKey::config_def()[0].is_required());
+    }
+
+    // HasHeaderKeyTest.testNameMayNotBeEmptyInConfig
+    #[test]
+    fn name_may_not_be_empty_in_config() {
+        assert!(config_error(Config::new().with("name", "")).contains("String must be non-empty"));
+    }
+
+    // HasHeaderKeyTest.testConfig
+    #[test]
+    fn config_validation() {
+        assert!(HasHeaderKey::configure(Config::new().with("name", "foo")).is_ok());
+        assert_eq!(
+            config_error(Config::new().with("name", "")),
+            "Invalid value  for configuration name: String must be non-empty"
+        );
+        assert_eq!(
+            HasHeaderKey::config_def()[0].validators,
+            [Validator::NonEmptyString]
+        );
+    }
+
+    // HasHeaderKeyTest.testTest
+    #[test]
+    fn true_when_any_header_has_the_name() {
+        let mut p = HasHeaderKey::configure(Config::new().with("name", "foo")).unwrap();
+        assert!(p.test(&record(&["foo"])).unwrap());
+        assert!(p.test(&record(&["foo", "bar"])).unwrap());
+        assert!(p.test(&record(&["bar", "foo", "bar", "foo"])).unwrap());
+        assert!(!p.test(&record(&["bar"])).unwrap());
+        assert!(!p.test(&record(&["bar", "bar"])).unwrap());
         assert!(!p.test(&record(&[])).unwrap());
-        assert!(!p.test(&record(&["Trace", "traces", "a"])).unwrap());
+        assert!(!p.test(&ConnectRecord::default()).unwrap());
     }
 
     #[test]
-    fn requires_a_non_empty_name() {
-        assert!(HasHeaderKey::configure(Config::new()).is_err());
-        assert!(HasHeaderKey::configure(Config::new().with("name", "")).is_err());
-        assert!(HasHeaderKey::config_def()[0].is_required());
+    fn names_are_case_sensitive_and_trimmed_like_kafka_strings() {
+        let mut p = HasHeaderKey::configure(Config::new().with("name", " trace ")).unwrap();
+        assert!(p.test(&record(&["trace"])).unwrap());
+        assert!(!p.test(&record(&["Trace", "traces", " trace "])).unwrap());
     }
 }
