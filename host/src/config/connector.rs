@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use super::TopicCreation;
 use super::def::{ConfigDef, ConfigKeyDef, ConfigType, Importance, Validator};
 
 /// `errors.tolerance`.
@@ -103,6 +104,8 @@ pub struct ConnectorConfig {
     pub errors_retry_delay_max_ms: u64,
     /// The dead letter queue, when `errors.deadletterqueue.topic.name` is set (sinks only).
     pub dead_letter_queue: Option<DeadLetterQueueConfig>,
+    /// Topic creation groups (source connectors).
+    pub topic_creation: Option<TopicCreation>,
     /// Sandbox grants and limits.
     pub sandbox: SandboxSettings,
     /// The whole map, as given.
@@ -476,6 +479,17 @@ impl ConnectorConfig {
                         false,
                     ),
                 }),
+            topic_creation: if is_sink {
+                None
+            } else {
+                match TopicCreation::parse(raw) {
+                    Ok(tc) => Some(tc),
+                    Err(e) => {
+                        errors.extend(e);
+                        None
+                    }
+                }
+            },
             sandbox: SandboxSettings {
                 read_dirs: paths("wasm.fs.read.paths"),
                 write_dirs: paths("wasm.fs.write.paths"),

@@ -4,6 +4,8 @@
 pub mod connector;
 mod converters;
 mod def;
+mod overrides;
+mod topic_creation;
 mod worker;
 
 use std::collections::BTreeMap;
@@ -14,6 +16,8 @@ pub use connector::{
 };
 pub use converters::converter_config_def;
 pub use def::{ConfigDef, ConfigKeyDef, ConfigType, Importance, PathAccess, Validator};
+pub use overrides::{ClientOverridePolicy, OVERRIDE_PREFIXES};
+pub use topic_creation::{TopicCreation, TopicCreationGroup};
 pub use worker::WorkerConfig;
 
 use serde::Serialize;

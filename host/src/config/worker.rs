@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::def::{ConfigDef, ConfigKeyDef, ConfigType, Importance, Validator};
-use super::{ConfigInfos, with_prefix};
+use super::{ClientOverridePolicy, ConfigInfos, with_prefix};
 
 /// Keys that apply to every Kafka client the worker creates (Kafka's top-level security settings).
 const SHARED_CLIENT_PREFIXES: &[&str] =
@@ -52,6 +52,8 @@ pub struct WorkerConfig {
     pub plugin_path: Vec<PathBuf>,
     /// `plugin.cache.dir`: where compiled plugins are cached.
     pub plugin_cache_dir: PathBuf,
+    /// `connector.client.config.override.policy`.
+    pub client_override_policy: ClientOverridePolicy,
     /// The whole map, as given.
     pub raw: BTreeMap<String, String>,
 }
@@ -158,6 +160,13 @@ pub fn worker_config_def() -> ConfigDef {
             I::Low,
             "Directory for compiled plugins (default: $XDG_CACHE_HOME/wasm-connect).",
         ),
+        ConfigKeyDef::new(
+            "connector.client.config.override.policy",
+            T::String,
+            Some("All"),
+            I::Medium,
+            "Which client configurations connectors may override with producer.override.*, consumer.override.* and admin.override.*: All, None or Principal (sasl.jaas.config, sasl.mechanism, security.protocol only). Kafka's class names are accepted too.",
+        ),
     ] {
         def.define(key);
     }
@@ -196,6 +205,20 @@ impl WorkerConfig {
             .get("listeners")
             .cloned()
             .unwrap_or_else(|| "http://0.0.0.0:8083".into());
+        let policy = raw
+            .get("connector.client.config.override.policy")
+            .map_or(Some(ClientOverridePolicy::All), |p| {
+                ClientOverridePolicy::parse(p)
+            });
+        if policy.is_none() {
+            extra.push((
+                "connector.client.config.override.policy".to_string(),
+                format!(
+                    "Invalid value {} for configuration connector.client.config.override.policy: must be All, None or Principal",
+                    raw.get("connector.client.config.override.policy").map_or("", |v| v.as_str())
+                ),
+            ));
+        }
         let rest_listener = match parse_listener(&listeners) {
             Ok(addr) => Some(addr),
             Err(e) => {
@@ -204,7 +227,9 @@ impl WorkerConfig {
             }
         };
         let infos = def.validate("worker", &raw, &extra);
-        let (Some(rest_listener), 0) = (rest_listener, infos.error_count) else {
+        let (Some(rest_listener), Some(client_override_policy), 0) =
+            (rest_listener, policy, infos.error_count)
+        else {
             return Err(Box::new(infos));
         };
         let get = |k: &str| {
@@ -256,6 +281,7 @@ impl WorkerConfig {
                 .map(PathBuf::from)
                 .collect(),
             plugin_cache_dir: cache_dir,
+            client_override_policy,
             raw,
         })
     }

@@ -1,14 +1,19 @@
 //! Herders own connectors and tasks and answer the REST API: [`StandaloneHerder`] runs everything
 //! in one process; a distributed herder will implement the same [`Herder`] trait.
 
+mod context;
+mod prepare;
+mod running;
 mod standalone;
 mod status;
+mod validation;
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-pub use standalone::{StandaloneHerder, WorkerContext};
+pub use context::WorkerContext;
+pub use standalone::StandaloneHerder;
 pub use status::{ConnectorState, StatusCell};
 
 use crate::config::{ConfigInfos, ConfigKeyInfo};

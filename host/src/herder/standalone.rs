@@ -1,47 +1,18 @@
 //! The standalone herder: every connector and task of this worker, in this process.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use wasm_connect_data::converter::{Converter, create_converter};
-
+use super::prepare::PreparedConnector;
+use super::running::{RunningTask, spawn_task, stop_tasks};
+use super::validation::{Validated, validate};
 use super::{
     ConfigMap, ConnectorInfo, ConnectorState, ConnectorStatus, ConnectorTaskId, ConnectorType,
-    Herder, HerderError, PluginInfo, StateInfo, StatusCell, TaskInfo, TaskStateInfo,
+    Herder, HerderError, PluginInfo, StateInfo, StatusCell, TaskInfo, TaskStateInfo, WorkerContext,
 };
-use crate::config::connector::sink_config_def;
-use crate::config::{
-    ConfigDef, ConfigInfos, ConfigKeyDef, ConfigKeyInfo, ConfigType, ConnectorConfig, Importance,
-    PathAccess, SandboxSettings, WorkerConfig, connector_config_def, converter_config_def,
-};
-use crate::offsets::{ConnectorOffsetReader, OffsetBackingStore};
-use crate::plugins::{PluginRegistry, RegisteredPlugin};
-use crate::runtime::{ComponentKind, ConnectorInstance, Grants, InstanceContext};
-use crate::task::{ResolvedTransform, SinkTaskRunner, SourceTaskRunner, TaskControl, TaskSetup};
-
-/// What every herder of a worker shares.
-pub struct WorkerContext {
-    /// Worker configuration.
-    pub config: Arc<WorkerConfig>,
-    /// Plugins.
-    pub registry: Arc<PluginRegistry>,
-    /// Source offsets.
-    pub offsets: Arc<dyn OffsetBackingStore>,
-    /// Kafka cluster id (for `GET /`).
-    pub cluster_id: String,
-    /// Runtime handle for async Kafka admin calls from task threads.
-    pub tokio: tokio::runtime::Handle,
-}
-
-struct RunningTask {
-    id: u32,
-    config: ConfigMap,
-    status: StatusCell,
-    control: Arc<TaskControl>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
+use crate::config::{ConfigInfos, ConfigKeyInfo, converter_config_def};
+use crate::runtime::{ComponentKind, ConnectorInstance};
 
 struct ConnectorEntry {
     config: ConfigMap,
@@ -155,306 +126,8 @@ fn stop_connector(name: &str, mut entry: ConnectorEntry, timeout: Duration) {
     }
 }
 
-fn stop_tasks(name: &str, tasks: &mut [RunningTask], timeout: Duration) {
-    for task in tasks.iter() {
-        task.control.stop();
-    }
-    let deadline = Instant::now() + timeout;
-    for task in tasks.iter_mut() {
-        let Some(thread) = task.thread.take() else {
-            continue;
-        };
-        while !thread.is_finished() && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        if thread.is_finished() {
-            let _ = thread.join();
-        } else {
-            tracing::warn!(
-                connector = name,
-                task = task.id,
-                "task did not stop within task.shutdown.graceful.timeout.ms; abandoning it"
-            );
-        }
-    }
-}
-
-/// A connector's configuration checked against everything that applies to it.
-struct Validated {
-    infos: ConfigInfos,
-    plugin: Option<Arc<RegisteredPlugin>>,
-    parsed: Option<ConnectorConfig>,
-    transforms: Vec<ResolvedTransform>,
-}
-
-/// Validate like Kafka's `AbstractHerder.validateConnectorConfig`: common keys, sink keys, the
-/// plugin's keys, each transform's and predicate's keys under their prefix, and the plugin's
-/// own `validate`; every error at once.
-fn validate(ctx: &WorkerContext, config: &ConfigMap, plugin_name: Option<&str>) -> Validated {
-    let class = plugin_name
-        .map(str::to_string)
-        .or_else(|| config.get("connector.class").cloned())
-        .unwrap_or_default();
-    let plugin = ctx
-        .registry
-        .find(&class)
-        .filter(|p| matches!(p.kind(), ComponentKind::Source | ComponentKind::Sink));
-    let mut def = connector_config_def();
-    let mut extra: Vec<(String, String)> = Vec::new();
-    if !class.trim().is_empty() && plugin.is_none() {
-        extra.push((
-            "connector.class".into(),
-            format!("Invalid value {class} for configuration connector.class: Failed to find any class that implements Connector and which name matches {class}"),
-        ));
-    }
-    let is_sink = plugin
-        .as_ref()
-        .is_some_and(|p| p.kind() == ComponentKind::Sink);
-    if is_sink {
-        for key in sink_config_def().keys {
-            def.define(key);
-        }
-    }
-    if let Some(plugin) = &plugin {
-        let group = plugin.name().to_string();
-        for (i, key) in plugin.description.config_def.keys.iter().enumerate() {
-            let mut key = key.clone();
-            key.group.get_or_insert_with(|| group.clone());
-            key.order
-                .get_or_insert(i32::try_from(i).unwrap_or(i32::MAX));
-            def.define(key);
-        }
-    }
-    let mut transforms = Vec::new();
-    let parsed = match ConnectorConfig::parse(config, is_sink) {
-        Ok(parsed) => Some(parsed),
-        Err(errors) => {
-            extra.extend(errors);
-            None
-        }
-    };
-    if let Some(parsed) = &parsed {
-        for spec in &parsed.transforms {
-            let prefix = format!("transforms.{}.", spec.alias);
-            let group = format!("Transforms: {}", spec.alias);
-            let type_key = format!("{prefix}type");
-            def.define(
-                ConfigKeyDef::new(
-                    &type_key,
-                    ConfigType::Class,
-                    None,
-                    Importance::High,
-                    "Transform plugin",
-                )
-                .in_group(&group, -1),
-            );
-            let Some(tplugin) = ctx
-                .registry
-                .find(&spec.plugin)
-                .filter(|p| p.kind() == ComponentKind::Transform)
-            else {
-                extra.push((type_key, format!("Invalid value {} for configuration {prefix}type: no transform plugin with this name", spec.plugin)));
-                continue;
-            };
-            def.embed(&prefix, &group, &tplugin.description.config_def);
-            let predicate = match &spec.predicate {
-                Some(p) => {
-                    let pprefix = format!("predicates.{}.", p.alias);
-                    match ctx
-                        .registry
-                        .find(&p.plugin)
-                        .filter(|pl| pl.kind() == ComponentKind::Predicate)
-                    {
-                        Some(pplugin) => {
-                            def.embed(
-                                &pprefix,
-                                &format!("Predicates: {}", p.alias),
-                                &pplugin.description.config_def,
-                            );
-                            Some((p.alias.clone(), pplugin, p.config.clone()))
-                        }
-                        None => {
-                            extra.push((format!("{pprefix}type"), format!("Invalid value {} for configuration {pprefix}type: no predicate plugin with this name", p.plugin)));
-                            None
-                        }
-                    }
-                }
-                None => None,
-            };
-            transforms.push(ResolvedTransform {
-                alias: spec.alias.clone(),
-                plugin: tplugin,
-                config: spec.config.clone(),
-                predicate,
-                negate: spec.negate,
-                key_form: ResolvedTransform::is_key_form(&spec.plugin),
-            });
-        }
-        for (i, (k, c)) in [
-            ("key.converter", &parsed.key_converter),
-            ("value.converter", &parsed.value_converter),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            if let Some((class, settings)) = c
-                && let Err(e) = create_converter(class, settings, i == 0)
-            {
-                extra.push((
-                    k.to_string(),
-                    format!("Invalid value {class} for configuration {k}: {e}"),
-                ));
-            }
-        }
-    }
-    let mut infos = def.validate(
-        plugin.as_ref().map_or(class.as_str(), |p| p.name()),
-        config,
-        &extra,
-    );
-    if infos.error_count == 0
-        && let Some(plugin) = &plugin
-    {
-        // The plugin's own cross-field checks (needs an instance; only when the basics pass).
-        let ictx = instance_context(
-            ctx,
-            config,
-            "validate",
-            &SandboxSettings::default(),
-            Grants::default(),
-        );
-        match ConnectorInstance::new(plugin.loaded.clone(), &ictx)
-            .and_then(|mut c| c.validate(config))
-        {
-            Ok(errors) if !errors.is_empty() => {
-                infos = def.validate(plugin.name(), config, &errors)
-            }
-            Ok(_) => {}
-            Err(e) => {
-                infos = def.validate(
-                    plugin.name(),
-                    config,
-                    &[(
-                        "connector.class".into(),
-                        format!("plugin validation failed: {e}"),
-                    )],
-                )
-            }
-        }
-    }
-    Validated {
-        infos,
-        plugin,
-        parsed,
-        transforms,
-    }
-}
-
-fn instance_context(
-    ctx: &WorkerContext,
-    config: &ConfigMap,
-    role: &str,
-    sandbox: &SandboxSettings,
-    grants: Grants,
-) -> InstanceContext {
-    InstanceContext {
-        connector: config.get("name").cloned().unwrap_or_default(),
-        role: role.to_string(),
-        grants,
-        memory_max_bytes: if sandbox.memory_max_bytes == 0 {
-            crate::config::connector::DEFAULT_MEMORY_MAX_BYTES
-        } else {
-            sandbox.memory_max_bytes
-        },
-        call_timeout: Duration::from_millis(if sandbox.call_timeout_ms == 0 {
-            crate::config::connector::DEFAULT_CALL_TIMEOUT_MS
-        } else {
-            sandbox.call_timeout_ms
-        }),
-        offsets: Some(Arc::new(ConnectorOffsetReader {
-            store: ctx.offsets.clone(),
-            connector: config.get("name").cloned().unwrap_or_default(),
-        })),
-    }
-}
-
-fn absolute(path: &str) -> PathBuf {
-    let p = Path::new(path.trim());
-    if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .map(|d| d.join(p))
-            .unwrap_or_else(|_| p.to_path_buf())
-    }
-}
-
-/// Grants from path-valued keys of `def` (their values made absolute in `config`) and from the
-/// explicit `wasm.*` settings.
-fn grants_for(
-    def: &ConfigDef,
-    prefix: &str,
-    config: &mut ConfigMap,
-    sandbox: &SandboxSettings,
-) -> Grants {
-    let mut grants = Grants::default();
-    let mut grant = |dir: PathBuf, writable: bool| {
-        let guest = dir.to_string_lossy().to_string();
-        match grants.dirs.iter_mut().find(|(h, _, _)| *h == dir) {
-            Some(existing) => existing.2 |= writable,
-            None => grants.dirs.push((dir, guest, writable)),
-        }
-    };
-    for key in def
-        .keys
-        .iter()
-        .filter(|k| k.path_access != PathAccess::None)
-    {
-        let name = format!("{prefix}{}", key.name);
-        let Some(value) = config.get(&name).filter(|v| !v.trim().is_empty()) else {
-            continue;
-        };
-        let path = absolute(value);
-        config.insert(name, path.to_string_lossy().to_string());
-        let parent = || {
-            path.parent()
-                .map(Path::to_path_buf)
-                .unwrap_or_else(|| PathBuf::from("/"))
-        };
-        match key.path_access {
-            PathAccess::ReadFile => grant(parent(), false),
-            PathAccess::WriteFile => grant(parent(), true),
-            PathAccess::ReadDir => grant(path.clone(), false),
-            PathAccess::WriteDir => grant(path.clone(), true),
-            PathAccess::None => {}
-        }
-    }
-    for dir in &sandbox.read_dirs {
-        grant(absolute(&dir.to_string_lossy()), false);
-    }
-    for dir in &sandbox.write_dirs {
-        grant(absolute(&dir.to_string_lossy()), true);
-    }
-    grants.env = sandbox
-        .env_vars
-        .iter()
-        .filter_map(|k| std::env::var(k).ok().map(|v| (k.clone(), v)))
-        .collect();
-    grants
-}
-
-fn converter(
-    connector: &Option<(String, BTreeMap<String, String>)>,
-    worker: &(String, BTreeMap<String, String>),
-    is_key: bool,
-) -> Result<Arc<dyn Converter>, String> {
-    let (class, settings) = connector.as_ref().unwrap_or(worker);
-    create_converter(class, settings, is_key)
-        .map(Arc::from)
-        .map_err(|e| e.to_string())
-}
-
-/// Start a validated connector: instance, `start`, `task-configs`, one thread per task.
+/// Start a validated connector: instance, `start`, `task-configs`, one thread per task. A
+/// connector that fails to start is kept, FAILED, so that its status says why.
 fn start_connector(
     ctx: &Arc<WorkerContext>,
     name: &str,
@@ -471,27 +144,16 @@ fn start_connector(
         tasks: Vec::new(),
         instance: None,
     };
-    let (Some(plugin), Some(parsed)) = (v.plugin, v.parsed) else {
-        status.fail("connector configuration is invalid");
-        return entry;
+    let prepared = match PreparedConnector::from_validated(v, &config) {
+        Ok(prepared) => prepared,
+        Err(e) => {
+            status.fail(format!("connector configuration is invalid: {e}"));
+            return entry;
+        }
     };
-    let mut resolved = config.clone();
-    let grants = grants_for(
-        &plugin.description.config_def,
-        "",
-        &mut resolved,
-        &parsed.sandbox,
-    );
     let span = tracing::info_span!("connector", connector = name);
     let _enter = span.enter();
-    let ictx = instance_context(ctx, &resolved, "connector", &parsed.sandbox, grants.clone());
-    let started = ConnectorInstance::new(plugin.loaded.clone(), &ictx).and_then(|mut instance| {
-        instance.start(&resolved)?;
-        let max = task_limit(ctx, &parsed, plugin.kind());
-        let configs = instance.task_configs(max)?;
-        Ok((instance, configs))
-    });
-    let (instance, task_configs) = match started {
+    let (instance, task_configs) = match prepared.start_with_task_configs(ctx) {
         Ok(ok) => ok,
         Err(e) => {
             tracing::error!("connector failed to start: {e}");
@@ -499,12 +161,9 @@ fn start_connector(
             return entry;
         }
     };
-    let (key_converter, value_converter) = match (
-        converter(&parsed.key_converter, &ctx.config.key_converter, true),
-        converter(&parsed.value_converter, &ctx.config.value_converter, false),
-    ) {
-        (Ok(k), Ok(v)) => (k, v),
-        (Err(e), _) | (_, Err(e)) => {
+    let converters = match prepared.converters(ctx) {
+        Ok(c) => c,
+        Err(e) => {
             status.fail(format!("cannot create converter: {e}"));
             return entry;
         }
@@ -518,109 +177,10 @@ fn start_connector(
     tracing::info!(tasks = task_configs.len(), "connector started");
     for (id, task_config) in task_configs.into_iter().enumerate() {
         let id = u32::try_from(id).unwrap_or(u32::MAX);
-        let mut task_config: ConfigMap = task_config;
-        // Path keys in task configs are granted the same way as in the connector config.
-        let task_grants = grants_for(
-            &plugin.description.config_def,
-            "",
-            &mut task_config,
-            &parsed.sandbox,
-        );
-        let mut all_grants = grants.clone();
-        for g in task_grants.dirs {
-            if !all_grants.dirs.contains(&g) {
-                all_grants.dirs.push(g);
-            }
-        }
-        let task = TaskSetup {
-            connector: name.to_string(),
-            task_id: id,
-            connector_config: parsed.clone(),
-            task_config: task_config.clone(),
-            plugin: plugin.clone(),
-            transforms: v.transforms.clone(),
-            instance: instance_context(
-                ctx,
-                &resolved,
-                &format!("task-{id}"),
-                &parsed.sandbox,
-                all_grants,
-            ),
-            key_converter: key_converter.clone(),
-            value_converter: value_converter.clone(),
-            worker: ctx.config.clone(),
-            offsets: ctx.offsets.clone(),
-            status: StatusCell::new(),
-            control: Arc::new(TaskControl::default()),
-            tokio: ctx.tokio.clone(),
-        };
-        entry.tasks.push(spawn_task(task, paused, plugin.kind()));
+        let setup = prepared.task_setup(ctx, id, task_config, &converters);
+        entry.tasks.push(spawn_task(setup, paused, prepared.kind()));
     }
     entry
-}
-
-fn spawn_task(setup: TaskSetup, paused: bool, kind: ComponentKind) -> RunningTask {
-    let id = setup.task_id;
-    let config = setup.task_config.clone();
-    let status = setup.status.clone();
-    let control = setup.control.clone();
-    control.set_paused(paused);
-    let thread_name = format!("task-{}", setup.task_name());
-    let thread_status = status.clone();
-    let spawned = std::thread::Builder::new()
-        .name(thread_name)
-        .spawn(move || match kind {
-            ComponentKind::Sink => SinkTaskRunner::new(setup).run(),
-            _ => SourceTaskRunner::new(setup).run(),
-        });
-    let thread = match spawned {
-        Ok(handle) => Some(handle),
-        Err(e) => {
-            thread_status.fail(format!("cannot start task thread: {e}"));
-            None
-        }
-    };
-    RunningTask {
-        id,
-        config,
-        status,
-        control,
-        thread,
-    }
-}
-
-/// `tasks.max`, and for sinks no more than the partitions of their topics.
-fn task_limit(ctx: &WorkerContext, parsed: &ConnectorConfig, kind: ComponentKind) -> u32 {
-    let max = parsed.tasks_max.max(1);
-    if kind != ComponentKind::Sink {
-        return max;
-    }
-    let regex = parsed
-        .topics_regex
-        .as_deref()
-        .and_then(|r| regex::Regex::new(&format!("^(?:{r})$")).ok());
-    let settings = ctx.config.client_settings("consumer", &parsed.raw);
-    match crate::kafka::partition_counts(
-        &settings,
-        &parsed.topics,
-        regex.as_ref(),
-        Duration::from_secs(10),
-    ) {
-        Ok(counts) => {
-            let partitions: usize = counts.values().sum();
-            let limit = u32::try_from(partitions.max(1)).unwrap_or(u32::MAX);
-            if limit < max {
-                tracing::info!(
-                    "tasks.max={max} but the topics have {partitions} partition(s): starting {limit} task(s)"
-                );
-            }
-            max.min(limit)
-        }
-        Err(e) => {
-            tracing::warn!("cannot read partition counts ({e}); starting tasks.max={max} tasks");
-            max
-        }
-    }
 }
 
 impl StandaloneHerder {
@@ -832,45 +392,10 @@ impl Herder for StandaloneHerder {
             let mut old = old;
             old.status.set(ConnectorState::Restarting);
             stop_tasks(&owned, std::slice::from_mut(&mut old), timeout);
-            let v = validate(&ctx, &config, None);
-            let (Some(plugin), Some(parsed)) = (v.plugin, v.parsed) else {
-                return Err(HerderError::InvalidConfig(Box::new(v.infos)));
-            };
-            let mut resolved = config.clone();
-            let grants = grants_for(
-                &plugin.description.config_def,
-                "",
-                &mut resolved,
-                &parsed.sandbox,
-            );
-            let key_converter = converter(&parsed.key_converter, &ctx.config.key_converter, true)
-                .map_err(HerderError::Internal)?;
-            let value_converter =
-                converter(&parsed.value_converter, &ctx.config.value_converter, false)
-                    .map_err(HerderError::Internal)?;
-            let setup = TaskSetup {
-                connector: owned.clone(),
-                task_id: task,
-                connector_config: parsed.clone(),
-                task_config: old.config.clone(),
-                plugin: plugin.clone(),
-                transforms: v.transforms,
-                instance: instance_context(
-                    &ctx,
-                    &resolved,
-                    &format!("task-{task}"),
-                    &parsed.sandbox,
-                    grants,
-                ),
-                key_converter,
-                value_converter,
-                worker: ctx.config.clone(),
-                offsets: ctx.offsets.clone(),
-                status: StatusCell::new(),
-                control: Arc::new(TaskControl::default()),
-                tokio: ctx.tokio.clone(),
-            };
-            Ok(spawn_task(setup, paused, plugin.kind()))
+            let prepared = PreparedConnector::prepare(&ctx, &config)?;
+            let converters = prepared.converters(&ctx).map_err(HerderError::Internal)?;
+            let setup = prepared.task_setup(&ctx, task, old.config.clone(), &converters);
+            Ok(spawn_task(setup, paused, prepared.kind()))
         })
         .await
         .map_err(internal)??;
@@ -984,22 +509,8 @@ impl StandaloneHerder {
             if let Some(mut old) = old_instance {
                 let _ = old.stop();
             }
-            let v = validate(&ctx, &config, None);
-            let (Some(plugin), Some(parsed)) = (v.plugin, v.parsed) else {
-                return Err(v.infos.error_message());
-            };
-            let mut resolved = config.clone();
-            let grants = grants_for(
-                &plugin.description.config_def,
-                "",
-                &mut resolved,
-                &parsed.sandbox,
-            );
-            let ictx = instance_context(&ctx, &resolved, "connector", &parsed.sandbox, grants);
-            let mut instance =
-                ConnectorInstance::new(plugin.loaded.clone(), &ictx).map_err(|e| e.to_string())?;
-            instance.start(&resolved).map_err(|e| e.to_string())?;
-            Ok(instance)
+            let prepared = PreparedConnector::prepare(&ctx, &config).map_err(|e| e.to_string())?;
+            prepared.start_instance(&ctx).map_err(|e| e.to_string())
         })
         .await
         .map_err(internal)?;

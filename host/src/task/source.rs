@@ -357,17 +357,15 @@ impl SourceTaskRunner {
 /// Creates topics a source writes to before the first record (Kafka Connect's
 /// `topic.creation.enable`, with `topic.creation.default.partitions` and
 /// `topic.creation.default.replication.factor`, -1 meaning the broker's default).
+/// Creates each topic a source task writes to, once, with the settings of its topic creation
+/// group (`topic.creation.*`); off when the worker sets `topic.creation.enable=false`.
 struct TopicCreator {
     enabled: bool,
     known: std::collections::HashSet<String>,
-    partitions: i32,
-    replication: i32,
 }
 
 impl TopicCreator {
     fn new(s: &super::TaskSetup) -> TopicCreator {
-        let raw = &s.connector_config.raw;
-        let number = |k: &str| raw.get(k).and_then(|v| v.trim().parse().ok()).unwrap_or(-1);
         TopicCreator {
             enabled: !s
                 .worker
@@ -375,8 +373,6 @@ impl TopicCreator {
                 .get("topic.creation.enable")
                 .is_some_and(|v| v.trim().eq_ignore_ascii_case("false")),
             known: std::collections::HashSet::new(),
-            partitions: number("topic.creation.default.partitions"),
-            replication: number("topic.creation.default.replication.factor"),
         }
     }
 
@@ -384,14 +380,23 @@ impl TopicCreator {
         if !self.enabled || self.known.contains(topic) {
             return;
         }
+        let Some(creation) = &s.connector_config.topic_creation else {
+            return;
+        };
+        let group = creation.group_for(topic);
         let settings = s.worker.client_settings("admin", &s.connector_config.raw);
-        let (partitions, replication) = (self.partitions, self.replication);
+        let configs: Vec<(&str, &str)> = group
+            .topic_configs
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        tracing::debug!(topic, group = %group.name, "creating topic if missing");
         let created = s.tokio.block_on(crate::kafka::ensure_topic(
             &settings,
             topic,
-            partitions,
-            replication,
-            &[],
+            group.partitions,
+            group.replication_factor,
+            &configs,
         ));
         if let Err(e) = created {
             tracing::warn!("{e}; relying on the broker to create it");

@@ -1,0 +1,21 @@
+//! What every herder of a worker shares.
+
+use std::sync::Arc;
+
+use crate::config::WorkerConfig;
+use crate::offsets::OffsetBackingStore;
+use crate::plugins::PluginRegistry;
+
+/// What every herder of a worker shares.
+pub struct WorkerContext {
+    /// Worker configuration.
+    pub config: Arc<WorkerConfig>,
+    /// Plugins.
+    pub registry: Arc<PluginRegistry>,
+    /// Source offsets.
+    pub offsets: Arc<dyn OffsetBackingStore>,
+    /// Kafka cluster id (for `GET /`).
+    pub cluster_id: String,
+    /// Runtime handle for async Kafka admin calls from task threads.
+    pub tokio: tokio::runtime::Handle,
+}
