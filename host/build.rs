@@ -34,6 +34,12 @@ const SHIPPED: &[&str] = &[
     "set-schema-metadata",
     "value-to-key",
     "cast",
+    "timestamp-converter",
+    "timestamp-router",
+    "header-from",
+    "drop-headers",
+    "insert-header",
+    "filter",
 ];
 /// Test fixtures under `plugins/fixtures/`.
 const FIXTURES: &[&str] = &[

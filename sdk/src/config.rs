@@ -410,6 +410,20 @@ impl Config {
         self.boolean_or(key, false)
     }
 
+    /// A required list with at least one item (Kafka's `NonEmptyListValidator`): an absent key is
+    /// Kafka's missing-configuration error, an empty list `Invalid value [] for configuration <key>:
+    /// Empty list`.
+    pub fn non_empty_list(&self, key: &str) -> Result<Vec<String>> {
+        self.string(key)?;
+        let list = self.list(key);
+        if list.is_empty() {
+            return Err(PluginError::new(format!(
+                "Invalid value [] for configuration {key}: Empty list"
+            )));
+        }
+        Ok(list)
+    }
+
     /// A comma-separated list with items trimmed and empty items dropped (empty if absent).
     pub fn list(&self, key: &str) -> Vec<String> {
         self.get(key)

@@ -75,6 +75,7 @@ pub use plugin::{
 
 /// The Kafka Connect data model: schemas, values, structs and records.
 pub mod types {
+    pub use wasm_connect_data::values;
     pub use wasm_connect_data::{
         ConnectRecord, Field, Header, OffsetMap, OffsetValue, Schema, SchemaAndValue,
         SchemaBuilder, SchemaType, Struct, Value,

@@ -95,6 +95,15 @@ pub fn java_type_name(schema_type: SchemaType) -> &'static str {
     }
 }
 
+/// `Schema{INT32}` or `Schema{name:INT64}`, as Kafka's `ConnectSchema.toString()` prints a schema.
+pub fn kafka_schema_string(schema: &Schema) -> String {
+    let schema_type = java_type_name(schema.schema_type);
+    match &schema.name {
+        Some(name) => format!("Schema{{{name}:{schema_type}}}"),
+        None => format!("Schema{{{schema_type}}}"),
+    }
+}
+
 /// The value of `field` in `value`, an unset field reading as null. With
 /// `replace_null_with_default` a null becomes the field schema's default (Kafka's
 /// `Struct.get(field)`); without, it stays null (`Struct.getWithoutDefault`).
@@ -204,6 +213,10 @@ mod tests {
             "Cannot create field because of field name duplication x"
         );
         assert_eq!(java_type_name(SchemaType::Float64), "FLOAT64");
+        assert_eq!(
+            kafka_schema_string(&Schema::optional_int32()),
+            "Schema{INT32}"
+        );
     }
 
     #[test]

@@ -448,17 +448,11 @@ impl Plugin for MaskField {
 
 impl Transform for MaskField {
     fn configure(config: Config) -> Result<Self> {
-        config.string(FIELDS_CONFIG)?;
         let mut fields: Vec<String> = Vec::new();
-        for field in config.list(FIELDS_CONFIG) {
+        for field in config.non_empty_list(FIELDS_CONFIG)? {
             if !fields.contains(&field) {
                 fields.push(field);
             }
-        }
-        if fields.is_empty() {
-            return Err(PluginError::new(format!(
-                "Invalid value [] for configuration {FIELDS_CONFIG}: Empty list"
-            )));
         }
         let replacement = match config.get(REPLACEMENT_CONFIG).map(str::trim) {
             None => None,

@@ -112,13 +112,7 @@ impl Plugin for ValueToKey {
 
 impl Transform for ValueToKey {
     fn configure(config: Config) -> Result<Self> {
-        config.string("fields")?;
-        let fields = config.list("fields");
-        if fields.is_empty() {
-            return Err(PluginError::new(
-                "Invalid value [] for configuration fields: Empty list",
-            ));
-        }
+        let fields = config.non_empty_list("fields")?;
         Ok(ValueToKey {
             fields,
             replace_null_with_default: config.boolean_or("replace.null.with.default", true)?,
