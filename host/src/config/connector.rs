@@ -86,6 +86,8 @@ pub struct ConnectorConfig {
     pub key_converter: Option<(String, BTreeMap<String, String>)>,
     /// `value.converter` with its sub-settings, if set on the connector.
     pub value_converter: Option<(String, BTreeMap<String, String>)>,
+    /// `header.converter` with its sub-settings, if set on the connector.
+    pub header_converter: Option<(String, BTreeMap<String, String>)>,
     /// `transforms`, in order.
     pub transforms: Vec<TransformSpec>,
     /// `topics` (sinks).
@@ -164,7 +166,7 @@ pub fn connector_config_def() -> ConfigDef {
             T::Class,
             Some(""),
             I::Low,
-            "Converter for headers (only SimpleHeaderConverter's behaviour is supported).",
+            "HeaderConverter for record headers (SimpleHeaderConverter, or a record converter); overrides the worker's.",
         ),
         ConfigKeyDef::new(
             "transforms",
@@ -451,6 +453,7 @@ impl ConnectorConfig {
                 .unwrap_or(1),
             key_converter: converter("key.converter"),
             value_converter: converter("value.converter"),
+            header_converter: converter("header.converter"),
             transforms,
             topics,
             topics_regex,

@@ -48,6 +48,8 @@ pub struct WorkerConfig {
     pub key_converter: (String, BTreeMap<String, String>),
     /// `value.converter` and its sub-settings.
     pub value_converter: (String, BTreeMap<String, String>),
+    /// `header.converter` and its sub-settings.
+    pub header_converter: (String, BTreeMap<String, String>),
     /// `plugin.path`: directories (or files) with extra plugin `.wasm` files.
     pub plugin_path: Vec<PathBuf>,
     /// `plugin.cache.dir`: where compiled plugins are cached.
@@ -145,6 +147,13 @@ pub fn worker_config_def() -> ConfigDef {
             Some("org.apache.kafka.connect.json.JsonConverter"),
             I::High,
             "Converter for record values.",
+        ),
+        ConfigKeyDef::new(
+            "header.converter",
+            T::Class,
+            Some(wasm_connect_data::converter::SIMPLE_HEADER_CONVERTER),
+            I::Low,
+            "HeaderConverter for record headers.",
         ),
         ConfigKeyDef::new(
             "plugin.path",
@@ -275,6 +284,10 @@ impl WorkerConfig {
             value_converter: converter(
                 "value.converter",
                 "org.apache.kafka.connect.json.JsonConverter",
+            ),
+            header_converter: converter(
+                "header.converter",
+                wasm_connect_data::converter::SIMPLE_HEADER_CONVERTER,
             ),
             plugin_path: super::connector::parse_list(raw.get("plugin.path"))
                 .into_iter()

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use wasm_connect_data::converter::{Converter, create_converter};
+use wasm_connect_data::converter::{
+    Converter, HeaderConverter, create_converter, create_header_converter,
+};
 
 use super::validation::{Validated, validate};
 use super::{ConfigMap, HerderError, StatusCell, WorkerContext};
@@ -101,7 +103,7 @@ impl PreparedConnector {
         Ok((instance, configs))
     }
 
-    /// The key and value converters: the connector's, else the worker's.
+    /// The key, value and header converters: the connector's, else the worker's.
     pub fn converters(&self, ctx: &WorkerContext) -> Result<Converters, String> {
         Ok(Converters {
             key: converter(&self.parsed.key_converter, &ctx.config.key_converter, true)?,
@@ -110,6 +112,16 @@ impl PreparedConnector {
                 &ctx.config.value_converter,
                 false,
             )?,
+            header: {
+                let (class, settings) = self
+                    .parsed
+                    .header_converter
+                    .as_ref()
+                    .unwrap_or(&ctx.config.header_converter);
+                create_header_converter(class, settings)
+                    .map(Arc::from)
+                    .map_err(|e| e.to_string())?
+            },
         })
     }
 
@@ -149,6 +161,7 @@ impl PreparedConnector {
             ),
             key_converter: converters.key.clone(),
             value_converter: converters.value.clone(),
+            header_converter: converters.header.clone(),
             worker: ctx.config.clone(),
             offsets: ctx.offsets.clone(),
             status: StatusCell::new(),
@@ -165,6 +178,8 @@ pub(crate) struct Converters {
     pub key: Arc<dyn Converter>,
     /// Value converter.
     pub value: Arc<dyn Converter>,
+    /// Header converter.
+    pub header: Arc<dyn HeaderConverter>,
 }
 
 /// The sandbox, limits and offset reader of one plugin instance of a connector.

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use wasm_connect_data::converter::create_converter;
+use wasm_connect_data::converter::{create_converter, create_header_converter};
 
 use super::prepare::instance_context;
 use super::{ConfigMap, WorkerContext};
@@ -149,6 +149,14 @@ pub(crate) fn validate(
                     format!("Invalid value {class} for configuration {k}: {e}"),
                 ));
             }
+        }
+        if let Some((class, settings)) = &parsed.header_converter
+            && let Err(e) = create_header_converter(class, settings)
+        {
+            extra.push((
+                "header.converter".to_string(),
+                format!("Invalid value {class} for configuration header.converter: {e}"),
+            ));
         }
     }
     // producer.override.*, consumer.override.*, admin.override.* against the worker's policy.

@@ -12,8 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use wasm_connect_data::converter::Converter;
-use wasm_connect_data::{Header, SchemaAndValue, Value};
+use wasm_connect_data::converter::{Converter, HeaderConverter};
 
 pub use retry::{RetryError, RetryPolicy};
 pub use sink::SinkTaskRunner;
@@ -86,6 +85,8 @@ pub struct TaskSetup {
     pub key_converter: Arc<dyn Converter>,
     /// Value converter.
     pub value_converter: Arc<dyn Converter>,
+    /// Header converter.
+    pub header_converter: Arc<dyn HeaderConverter>,
     /// The worker's configuration.
     pub worker: Arc<WorkerConfig>,
     /// Source offsets.
@@ -164,52 +165,5 @@ pub(crate) fn describe_record(
         )
     } else {
         format!("{kind} record is {{{position}}}")
-    }
-}
-
-/// Header bytes for Kafka: strings as UTF-8, bytes as is, other values as schemaless JSON
-/// (Kafka's `SimpleHeaderConverter` writes the same for these cases).
-pub(crate) fn header_to_bytes(header: &Header) -> Option<Vec<u8>> {
-    match &header.value.value {
-        Value::Null => None,
-        Value::String(s) => Some(s.clone().into_bytes()),
-        Value::Bytes(b) => Some(b.clone()),
-        Value::Boolean(b) => Some(b.to_string().into_bytes()),
-        other => other
-            .as_i64()
-            .map(|i| i.to_string().into_bytes())
-            .or_else(|| match other {
-                Value::Float32(f) => Some(f.to_string().into_bytes()),
-                Value::Float64(f) => Some(f.to_string().into_bytes()),
-                _ => json_header(other),
-            }),
-    }
-}
-
-fn json_header(value: &Value) -> Option<Vec<u8>> {
-    let settings: BTreeMap<String, String> =
-        [("schemas.enable".to_string(), "false".to_string())].into();
-    let converter =
-        wasm_connect_data::converter::create_converter("JsonConverter", &settings, false).ok()?;
-    converter
-        .from_connect("", &SchemaAndValue::schemaless(value.clone()))
-        .ok()
-        .flatten()
-}
-
-/// A Kafka header as Connect data: UTF-8 text as an optional string, anything else as bytes.
-pub(crate) fn header_from_bytes(key: &str, value: Option<&[u8]>) -> Header {
-    let value = match value {
-        None => SchemaAndValue::null(),
-        Some(bytes) => match std::str::from_utf8(bytes) {
-            Ok(text) => SchemaAndValue::new(wasm_connect_data::Schema::optional_string(), text),
-            Err(_) => {
-                SchemaAndValue::new(wasm_connect_data::Schema::optional_bytes(), bytes.to_vec())
-            }
-        },
-    };
-    Header {
-        key: key.to_string(),
-        value,
     }
 }

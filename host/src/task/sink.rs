@@ -8,12 +8,11 @@ use std::time::{Duration, Instant};
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::message::{BorrowedMessage, Headers, Message};
 use rdkafka::{Offset, TopicPartitionList};
-use wasm_connect_data::ConnectRecord;
+use wasm_connect_data::{ConnectRecord, Header};
 
 use super::dlq::DeadLetterQueue;
 use super::{
-    RecordError, RetryError, RetryPolicy, TaskSetup, TransformChain, describe_record,
-    header_from_bytes, tolerate,
+    RecordError, RetryError, RetryPolicy, TaskSetup, TransformChain, describe_record, tolerate,
 };
 use crate::config::ErrorTolerance;
 use crate::herder::ConnectorState;
@@ -237,14 +236,28 @@ impl SinkTaskRunner {
                     message.offset()
                 ),
             })?;
-        let headers = message
-            .headers()
-            .map(|hs| {
-                hs.iter()
-                    .map(|h| header_from_bytes(h.key, h.value))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let mut headers = Vec::new();
+        if let Some(hs) = message.headers() {
+            for h in hs.iter() {
+                let value = s
+                    .header_converter
+                    .to_connect_header(topic, h.key, h.value)
+                    .map_err(|e| RecordError {
+                        stage: "HEADER_CONVERTER",
+                        plugin: s.header_converter.name().to_string(),
+                        message: format!(
+                            "header '{}': {e} (topic {topic}, partition {}, offset {})",
+                            h.key,
+                            message.partition(),
+                            message.offset()
+                        ),
+                    })?;
+                headers.push(Header {
+                    key: h.key.to_string(),
+                    value,
+                });
+            }
+        }
         Ok(ConnectRecord {
             topic: topic.to_string(),
             kafka_partition: Some(message.partition()),

@@ -13,8 +13,7 @@ use rdkafka::{ClientContext, error::KafkaError, types::RDKafkaErrorCode};
 use wasm_connect_data::{OffsetMap, offset_map_to_json};
 
 use super::{
-    RecordError, RetryError, RetryPolicy, TaskSetup, TransformChain, describe_record,
-    header_to_bytes, tolerate,
+    RecordError, RetryError, RetryPolicy, TaskSetup, TransformChain, describe_record, tolerate,
 };
 use crate::herder::ConnectorState;
 use crate::kafka::client_config;
@@ -272,8 +271,25 @@ impl SourceTaskRunner {
                             plugin: s.value_converter.name().to_string(),
                             message: e.to_string(),
                         })
+                })
+                .and_then(|(key, value)| {
+                    let headers = record
+                        .headers
+                        .iter()
+                        .map(|h| {
+                            s.header_converter
+                                .from_connect_header(&record.topic, &h.key, &h.value)
+                                .map(|bytes| (h.key.as_str(), bytes))
+                                .map_err(|e| RecordError {
+                                    stage: "HEADER_CONVERTER",
+                                    plugin: s.header_converter.name().to_string(),
+                                    message: format!("header '{}': {e}", h.key),
+                                })
+                        })
+                        .collect::<Result<Vec<_>, _>>()?;
+                    Ok((key, value, headers))
                 });
-            let (key, value) = match converted {
+            let (key, value, header_bytes) = match converted {
                 Ok(kv) => kv,
                 Err(error) => {
                     tolerate(&s.connector_config, &task_name, error, |include| {
@@ -295,11 +311,10 @@ impl SourceTaskRunner {
                 }
             };
             topics.ensure(s, &record.topic);
-            let mut headers = OwnedHeaders::new_with_capacity(record.headers.len());
-            for h in &record.headers {
-                let bytes = header_to_bytes(h);
+            let mut headers = OwnedHeaders::new_with_capacity(header_bytes.len());
+            for (key, bytes) in &header_bytes {
                 headers = headers.insert(KafkaHeader {
-                    key: &h.key,
+                    key,
                     value: bytes.as_deref(),
                 });
             }

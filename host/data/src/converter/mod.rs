@@ -9,12 +9,17 @@ use std::collections::BTreeMap;
 use crate::SchemaAndValue;
 
 mod byte_array;
+mod header;
 mod json;
 mod json_schema;
 mod number;
 mod string;
 
 pub use byte_array::ByteArrayConverter;
+pub use header::{
+    ConverterHeaders, HeaderConverter, SIMPLE_HEADER_CONVERTER, SimpleHeaderConverter,
+    create_header_converter,
+};
 pub use json::{DecimalFormat, JsonConverter};
 pub use number::{NumberConverter, NumberKind};
 pub use string::StringConverter;
