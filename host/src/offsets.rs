@@ -22,6 +22,9 @@ pub enum OffsetStoreError {
         /// Why.
         source: std::io::Error,
     },
+    /// Writing to the offset topic failed.
+    #[error("offset topic: {0}")]
+    Kafka(String),
     /// The file is not an offsets file.
     #[error("offset file {path} is corrupt: {message}")]
     Corrupt {
@@ -33,6 +36,9 @@ pub enum OffsetStoreError {
 }
 
 /// Where source offsets live.
+///
+/// Standalone workers keep them in a file ([`FileOffsetStore`]); distributed workers in the
+/// offset topic.
 pub trait OffsetBackingStore: Send + Sync {
     /// The committed offset for `partition` of `connector`.
     fn get(&self, connector: &str, partition: &OffsetMap) -> Option<OffsetMap>;
@@ -137,21 +143,28 @@ impl OffsetBackingStore for FileOffsetStore {
     }
 
     fn connector_offsets(&self, connector: &str) -> Vec<(OffsetMap, OffsetMap)> {
-        let data = self.lock();
-        data.iter()
-            .filter_map(|(key, value)| {
-                let key: serde_json::Value = serde_json::from_str(key).ok()?;
-                let parts = key.as_array()?;
-                if parts.first()?.as_str()? != connector {
-                    return None;
-                }
-                Some((
-                    offset_map_from_json(parts.get(1)?)?,
-                    offset_map_from_json(value)?,
-                ))
-            })
-            .collect()
+        connector_entries(connector, self.lock().iter())
     }
+}
+
+/// The (partition, offset) pairs of `connector` among stored (key, offset) entries.
+pub fn connector_entries<'a>(
+    connector: &str,
+    entries: impl Iterator<Item = (&'a String, &'a serde_json::Value)>,
+) -> Vec<(OffsetMap, OffsetMap)> {
+    entries
+        .filter_map(|(key, value)| {
+            let key: serde_json::Value = serde_json::from_str(key).ok()?;
+            let parts = key.as_array()?;
+            if parts.first()?.as_str()? != connector {
+                return None;
+            }
+            Some((
+                offset_map_from_json(parts.get(1)?)?,
+                offset_map_from_json(value)?,
+            ))
+        })
+        .collect()
 }
 
 /// A connector's view of the offset store, handed to its source tasks.

@@ -4,6 +4,7 @@
 pub mod connector;
 mod converters;
 mod def;
+mod distributed;
 mod overrides;
 mod topic_creation;
 mod worker;
@@ -16,6 +17,7 @@ pub use connector::{
 };
 pub use converters::converter_config_def;
 pub use def::{ConfigDef, ConfigKeyDef, ConfigType, Importance, PathAccess, Validator};
+pub use distributed::{DEFAULT_REBALANCE_DELAY_MS, DistributedConfig};
 pub use overrides::{ClientOverridePolicy, OVERRIDE_PREFIXES};
 pub use topic_creation::{TopicCreation, TopicCreationGroup};
 pub use worker::WorkerConfig;

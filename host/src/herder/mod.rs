@@ -1,6 +1,7 @@
 //! Herders own connectors and tasks and answer the REST API: [`StandaloneHerder`] runs everything
 //! in one process; a distributed herder will implement the same [`Herder`] trait.
 
+mod catalog;
 mod context;
 mod prepare;
 mod running;

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use super::catalog;
 use super::prepare::PreparedConnector;
 use super::running::{RunningTask, spawn_task, stop_tasks};
 use super::validation::{Validated, validate};
@@ -11,7 +12,7 @@ use super::{
     ConfigMap, ConnectorInfo, ConnectorState, ConnectorStatus, ConnectorTaskId, ConnectorType,
     Herder, HerderError, PluginInfo, StateInfo, StatusCell, TaskInfo, TaskStateInfo, WorkerContext,
 };
-use crate::config::{ConfigInfos, ConfigKeyInfo, converter_config_def};
+use crate::config::{ConfigInfos, ConfigKeyInfo};
 use crate::runtime::{ComponentKind, ConnectorInstance};
 
 struct ConnectorEntry {
@@ -411,42 +412,11 @@ impl Herder for StandaloneHerder {
     }
 
     fn plugins(&self, connectors_only: bool) -> Vec<PluginInfo> {
-        let mut out: Vec<PluginInfo> = self
-            .ctx
-            .registry
-            .all()
-            .iter()
-            .filter(|p| {
-                !connectors_only || matches!(p.kind(), ComponentKind::Source | ComponentKind::Sink)
-            })
-            .map(|p| PluginInfo {
-                class: p.name().to_string(),
-                plugin_type: p.kind().type_name().to_string(),
-                version: p.description.version.clone(),
-            })
-            .collect();
-        if !connectors_only {
-            for (name, _) in wasm_connect_data::converter::known_converters() {
-                out.push(PluginInfo {
-                    class: name.to_string(),
-                    plugin_type: "converter".into(),
-                    version: env!("CARGO_PKG_VERSION").into(),
-                });
-            }
-        }
-        out
+        catalog::plugins(&self.ctx, connectors_only)
     }
 
     fn plugin_config(&self, plugin: &str) -> Result<Vec<ConfigKeyInfo>, HerderError> {
-        if let Some(found) = self.ctx.registry.find(plugin) {
-            return Ok(found.description.config_def.key_infos());
-        }
-        wasm_connect_data::converter::known_converters()
-            .iter()
-            .find(|(short, long)| *short == plugin.trim() || *long == plugin.trim())
-            .and_then(|(short, _)| converter_config_def(short))
-            .map(|def| def.key_infos())
-            .ok_or_else(|| HerderError::PluginNotFound(plugin.to_string()))
+        catalog::plugin_config(&self.ctx, plugin)
     }
 
     async fn validate_config(
@@ -454,20 +424,7 @@ impl Herder for StandaloneHerder {
         plugin: &str,
         config: ConfigMap,
     ) -> Result<ConfigInfos, HerderError> {
-        let found = self
-            .ctx
-            .registry
-            .find(plugin)
-            .filter(|p| matches!(p.kind(), ComponentKind::Source | ComponentKind::Sink));
-        let Some(found) = found else {
-            return Err(HerderError::PluginNotFound(plugin.to_string()));
-        };
-        let ctx = self.ctx.clone();
-        let name = found.name().to_string();
-        let v = tokio::task::spawn_blocking(move || validate(&ctx, &config, Some(&name)))
-            .await
-            .map_err(internal)?;
-        Ok(v.infos)
+        catalog::validate_config(&self.ctx, plugin, config).await
     }
 
     fn kafka_cluster_id(&self) -> String {

@@ -22,6 +22,34 @@ pub enum ConnectorState {
     Restarting,
 }
 
+impl ConnectorState {
+    /// Kafka's name: `RUNNING`, `FAILED`, ….
+    pub fn name(self) -> &'static str {
+        match self {
+            ConnectorState::Unassigned => "UNASSIGNED",
+            ConnectorState::Running => "RUNNING",
+            ConnectorState::Paused => "PAUSED",
+            ConnectorState::Stopped => "STOPPED",
+            ConnectorState::Failed => "FAILED",
+            ConnectorState::Restarting => "RESTARTING",
+        }
+    }
+
+    /// The state called `name` (Kafka's names).
+    pub fn from_name(name: &str) -> Option<ConnectorState> {
+        [
+            ConnectorState::Unassigned,
+            ConnectorState::Running,
+            ConnectorState::Paused,
+            ConnectorState::Stopped,
+            ConnectorState::Failed,
+            ConnectorState::Restarting,
+        ]
+        .into_iter()
+        .find(|s| s.name() == name)
+    }
+}
+
 /// The state of one connector or task, updated by whoever runs it.
 #[derive(Clone, Debug, Default)]
 pub struct StatusCell {
