@@ -10,6 +10,7 @@ pub mod bench;
 pub mod broker;
 pub mod config;
 pub mod demo;
+pub mod distributed;
 pub mod herder;
 pub mod kafka;
 pub mod offsets;

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use tokio_util::sync::CancellationToken;
+use wasm_connect::distributed::{DistributedOptions, run_distributed};
 use wasm_connect::worker::{StandaloneOptions, run_standalone};
 
 #[derive(Parser, Debug)]
@@ -34,6 +35,11 @@ enum Command {
         /// Connector configuration files (`.properties` or `.json`).
         connectors: Vec<PathBuf>,
     },
+    /// Run a worker of a distributed cluster: `connect-distributed worker.properties`.
+    Distributed {
+        /// Worker properties file (with `group.id` and the three `*.storage.topic`s).
+        worker_properties: PathBuf,
+    },
     /// Run the embedded Kafka-protocol broker alone.
     Broker {
         /// Address to listen on (and advertise).
@@ -49,11 +55,16 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         lines: usize,
     },
-    /// Measure the file → Kafka → file pipeline against a raw rdkafka loop on the same broker.
+    /// Measure the file → Kafka → file pipeline against a raw rdkafka loop on the same broker,
+    /// or (`--transforms`) a chain of three Wasm transforms against the same logic native.
     Bench {
-        /// Records to move in each measurement.
-        #[arg(long, default_value_t = 200_000)]
-        records: usize,
+        /// Records to move in each measurement [default: 200000, with --transforms 50000].
+        #[arg(long)]
+        records: Option<usize>,
+        /// Measure a chain of three Wasm transforms against the same logic native in the host
+        /// (no broker) instead of the pipeline.
+        #[arg(long)]
+        transforms: bool,
     },
 }
 
@@ -111,11 +122,30 @@ async fn main() -> ExitCode {
                 .await
                 .map_err(|e| e.to_string())
         }
+        Command::Distributed { worker_properties } => {
+            run_distributed(DistributedOptions { worker_properties }, shutdown)
+                .await
+                .map_err(|e| e.to_string())
+        }
         Command::Broker { listen, storage } => run_broker(listen, &storage, shutdown).await,
         Command::Demo { lines } => wasm_connect::demo::run(lines, shutdown)
             .await
             .map_err(|e| e.to_string()),
-        Command::Bench { records } => wasm_connect::bench::run(records)
+        Command::Bench {
+            records,
+            transforms: true,
+        } => tokio::task::spawn_blocking(move || {
+            wasm_connect::bench::transforms::run(
+                records.unwrap_or(wasm_connect::bench::transforms::DEFAULT_RECORDS),
+            )
+        })
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|r| r.map_err(|e| format!("{e:#}"))),
+        Command::Bench {
+            records,
+            transforms: false,
+        } => wasm_connect::bench::run(records.unwrap_or(200_000))
             .await
             .map_err(|e| e.to_string()),
     };

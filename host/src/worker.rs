@@ -45,8 +45,7 @@ pub struct StandaloneWorker {
     pub herder: Arc<StandaloneHerder>,
     /// The REST address actually bound.
     pub rest_address: SocketAddr,
-    rest_task: tokio::task::JoinHandle<std::io::Result<()>>,
-    rest_cancel: CancellationToken,
+    rest: RestServer,
     broker: Option<EmbeddedBroker>,
 }
 
@@ -64,13 +63,7 @@ impl StandaloneWorker {
         raw: BTreeMap<String, String>,
         options: &StandaloneOptions,
     ) -> Result<StandaloneWorker, WorkerError> {
-        let config = WorkerConfig::parse(raw).map_err(|infos| {
-            let errors: Vec<String> = infos.errors().map(|(k, m)| format!("  {k}: {m}")).collect();
-            WorkerError::Config(format!(
-                "worker configuration is invalid:\n{}",
-                errors.join("\n")
-            ))
-        })?;
+        let config = parse_worker_config(raw)?;
         let offsets_file = config.offset_storage_file.clone().ok_or_else(|| {
             WorkerError::Config(
                 "offset.storage.file.filename is required in standalone mode".into(),
@@ -90,58 +83,20 @@ impl StandaloneWorker {
         let offsets = FileOffsetStore::open(&offsets_file)
             .map_err(|e| WorkerError::Startup(e.to_string()))?;
         let config = Arc::new(config);
-        let runtime = PluginRuntime::new(config.plugin_cache_dir.clone())
-            .map_err(|e| WorkerError::Startup(e.to_string()))?;
-        let plugin_path = config.plugin_path.clone();
-        let registry =
-            tokio::task::spawn_blocking(move || PluginRegistry::load(&runtime, &plugin_path))
-                .await
-                .map_err(|e| WorkerError::Startup(e.to_string()))?
-                .map_err(|e| WorkerError::Startup(e.to_string()))?;
-        let settings = config.client_settings("admin", &BTreeMap::new());
-        let cluster_id = tokio::task::spawn_blocking(move || {
-            crate::kafka::cluster_id(&settings, Duration::from_secs(30))
-        })
-        .await
-        .map_err(|e| WorkerError::Startup(e.to_string()))?
-        .map_err(|e| WorkerError::Startup(format!("cannot reach Kafka: {e}")))?
-        .unwrap_or_default();
-        tracing::info!(%cluster_id, bootstrap = %config.bootstrap_servers, "connected to Kafka");
+        let (registry, cluster_id) = load_plugins_and_connect(&config).await?;
         let ctx = Arc::new(WorkerContext {
             config: config.clone(),
-            registry: Arc::new(registry),
+            registry,
             offsets: Arc::new(offsets),
             cluster_id,
             tokio: tokio::runtime::Handle::current(),
         });
         let herder = Arc::new(StandaloneHerder::new(ctx));
-        let listener = tokio::net::TcpListener::bind(config.rest_listener)
-            .await
-            .map_err(|e| {
-                WorkerError::Startup(format!("cannot listen on {}: {e}", config.rest_listener))
-            })?;
-        let rest_address = listener
-            .local_addr()
-            .map_err(|e| WorkerError::Startup(e.to_string()))?;
-        let rest_cancel = CancellationToken::new();
-        let info = crate::rest::ServerInfo {
-            version: env!("CARGO_PKG_VERSION").to_string(),
-            commit: option_env!("WASM_CONNECT_COMMIT")
-                .unwrap_or("unknown")
-                .to_string(),
-        };
-        let rest_task = tokio::spawn(crate::rest::serve(
-            herder.clone(),
-            info,
-            listener,
-            rest_cancel.clone(),
-        ));
-        tracing::info!(%rest_address, worker_id = %config.worker_id, "REST API listening");
+        let rest = RestServer::start(herder.clone(), &config).await?;
         let worker = StandaloneWorker {
             herder,
-            rest_address,
-            rest_task,
-            rest_cancel,
+            rest_address: rest.address,
+            rest,
             broker,
         };
         for file in &options.connector_files {
@@ -158,8 +113,7 @@ impl StandaloneWorker {
     /// Stop connectors (flushing and committing), then REST, then the embedded broker.
     pub async fn shutdown(self) {
         self.herder.shutdown().await;
-        self.rest_cancel.cancel();
-        let _ = self.rest_task.await;
+        self.rest.shutdown().await;
         if let Some(broker) = self.broker {
             broker.shutdown().await;
         }
@@ -177,4 +131,83 @@ pub async fn run_standalone(
     tracing::info!("shutting down");
     worker.shutdown().await;
     Ok(())
+}
+
+/// Validate worker properties; every error at once.
+pub(crate) fn parse_worker_config(
+    raw: BTreeMap<String, String>,
+) -> Result<WorkerConfig, WorkerError> {
+    WorkerConfig::parse(raw).map_err(|infos| {
+        let errors: Vec<String> = infos.errors().map(|(k, m)| format!("  {k}: {m}")).collect();
+        WorkerError::Config(format!(
+            "worker configuration is invalid:\n{}",
+            errors.join("\n")
+        ))
+    })
+}
+
+/// Load the plugins (shipped and from `plugin.path`) and reach Kafka; returns the cluster id.
+pub(crate) async fn load_plugins_and_connect(
+    config: &Arc<WorkerConfig>,
+) -> Result<(Arc<PluginRegistry>, String), WorkerError> {
+    let runtime = PluginRuntime::new(config.plugin_cache_dir.clone())
+        .map_err(|e| WorkerError::Startup(e.to_string()))?;
+    let plugin_path = config.plugin_path.clone();
+    let registry =
+        tokio::task::spawn_blocking(move || PluginRegistry::load(&runtime, &plugin_path))
+            .await
+            .map_err(|e| WorkerError::Startup(e.to_string()))?
+            .map_err(|e| WorkerError::Startup(e.to_string()))?;
+    let settings = config.client_settings("admin", &BTreeMap::new());
+    let cluster_id = tokio::task::spawn_blocking(move || {
+        crate::kafka::cluster_id(&settings, Duration::from_secs(30))
+    })
+    .await
+    .map_err(|e| WorkerError::Startup(e.to_string()))?
+    .map_err(|e| WorkerError::Startup(format!("cannot reach Kafka: {e}")))?
+    .unwrap_or_default();
+    tracing::info!(%cluster_id, bootstrap = %config.bootstrap_servers, "connected to Kafka");
+    Ok((Arc::new(registry), cluster_id))
+}
+
+/// The REST API, served until shut down.
+pub(crate) struct RestServer {
+    pub(crate) address: SocketAddr,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+    cancel: CancellationToken,
+}
+
+impl RestServer {
+    pub(crate) async fn start<H: crate::herder::Herder>(
+        herder: Arc<H>,
+        config: &WorkerConfig,
+    ) -> Result<RestServer, WorkerError> {
+        let listener = tokio::net::TcpListener::bind(config.rest_listener)
+            .await
+            .map_err(|e| {
+                WorkerError::Startup(format!("cannot listen on {}: {e}", config.rest_listener))
+            })?;
+        let address = listener
+            .local_addr()
+            .map_err(|e| WorkerError::Startup(e.to_string()))?;
+        let cancel = CancellationToken::new();
+        let info = crate::rest::ServerInfo {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            commit: option_env!("WASM_CONNECT_COMMIT")
+                .unwrap_or("unknown")
+                .to_string(),
+        };
+        let task = tokio::spawn(crate::rest::serve(herder, info, listener, cancel.clone()));
+        tracing::info!(rest_address = %address, worker_id = %config.worker_id, "REST API listening");
+        Ok(RestServer {
+            address,
+            task,
+            cancel,
+        })
+    }
+
+    pub(crate) async fn shutdown(self) {
+        self.cancel.cancel();
+        let _ = self.task.await;
+    }
 }

@@ -210,6 +210,40 @@ pub fn worker_properties(
     Ok(path)
 }
 
+/// Worker properties of a distributed test cluster: fast failure detection (session timeout
+/// 3 s, heartbeats every 500 ms, rebalance delay 1 s), replication factor 1.
+pub fn distributed_properties(
+    dir: &Path,
+    bootstrap: &str,
+    rest_port: u16,
+    group: &str,
+) -> Result<PathBuf> {
+    let offsets = format!("{group}-offsets");
+    let configs = format!("{group}-configs");
+    let statuses = format!("{group}-status");
+    let path = worker_properties(
+        dir,
+        bootstrap,
+        rest_port,
+        &[
+            ("group.id", group),
+            ("config.storage.topic", &configs),
+            ("offset.storage.topic", &offsets),
+            ("status.storage.topic", &statuses),
+            ("config.storage.replication.factor", "1"),
+            ("offset.storage.replication.factor", "1"),
+            ("status.storage.replication.factor", "1"),
+            ("offset.storage.partitions", "3"),
+            ("status.storage.partitions", "2"),
+            ("session.timeout.ms", "3000"),
+            ("heartbeat.interval.ms", "500"),
+            ("scheduled.rebalance.max.delay.ms", "1000"),
+            ("rest.advertised.host.name", "127.0.0.1"),
+        ],
+    )?;
+    Ok(path)
+}
+
 /// Write a connector `.properties` file.
 pub fn connector_file(dir: &Path, name: &str, pairs: &[(&str, &str)]) -> Result<PathBuf> {
     let path = dir.join(format!("{name}.properties"));
@@ -232,6 +266,27 @@ impl WorkerProcess {
     ) -> Result<WorkerProcess> {
         let mut command = Command::new(worker_binary()?);
         command.arg("standalone").arg(worker).args(connectors);
+        WorkerProcess::spawn(command, dir, rest_port, log_name)
+    }
+
+    /// Start `wasm-connect distributed worker.properties` and wait for REST.
+    pub fn start_distributed(
+        dir: &Path,
+        worker: &Path,
+        rest_port: u16,
+        log_name: &str,
+    ) -> Result<WorkerProcess> {
+        let mut command = Command::new(worker_binary()?);
+        command.arg("distributed").arg(worker);
+        WorkerProcess::spawn(command, dir, rest_port, log_name)
+    }
+
+    fn spawn(
+        mut command: Command,
+        dir: &Path,
+        rest_port: u16,
+        log_name: &str,
+    ) -> Result<WorkerProcess> {
         command.env(
             "RUST_LOG",
             std::env::var("RUST_LOG").unwrap_or_else(|_| "info,tansu=warn,libsql=warn".into()),

@@ -12,8 +12,8 @@ use std::sync::{Arc, Mutex};
 use rdkafka::ClientContext;
 use rdkafka::message::DeliveryResult;
 use rdkafka::producer::{BaseRecord, Producer, ProducerContext, ThreadedProducer};
-use tokio_util::sync::CancellationToken;
 use rdkafka::{Offset, TopicPartitionList};
+use tokio_util::sync::CancellationToken;
 
 use crate::kafka::client_config;
 
@@ -45,7 +45,9 @@ impl TopicReader {
         let mut settings = settings.clone();
         settings.insert("enable.auto.commit".into(), "false".into());
         settings.insert("enable.partition.eof".into(), "false".into());
-        settings.entry("group.id".into()).or_insert_with(|| format!("wasm-connect-reader-{topic}"));
+        settings
+            .entry("group.id".into())
+            .or_insert_with(|| format!("wasm-connect-reader-{topic}"));
         let consumer: BaseConsumer = client_config(&settings)
             .create()
             .map_err(|e| format!("cannot create a reader of {topic}: {e}"))?;
@@ -67,7 +69,9 @@ impl TopicReader {
                 .add_partition_offset(topic, *p, Offset::Beginning)
                 .map_err(|e| e.to_string())?;
         }
-        consumer.assign(&assignment).map_err(|e| format!("cannot read {topic}: {e}"))?;
+        consumer
+            .assign(&assignment)
+            .map_err(|e| format!("cannot read {topic}: {e}"))?;
         Ok(TopicReader {
             consumer,
             topic: topic.to_string(),
@@ -85,7 +89,8 @@ impl TopicReader {
                 Ok(None)
             }
             Some(Ok(message)) => {
-                self.positions.insert(message.partition(), message.offset() + 1);
+                self.positions
+                    .insert(message.partition(), message.offset() + 1);
                 Ok(Some(LogRecord {
                     partition: message.partition(),
                     offset: message.offset(),
@@ -170,7 +175,9 @@ impl TopicWriter {
         settings.insert("acks".into(), "all".into());
         settings.insert("enable.idempotence".into(), "true".into());
         settings.insert("partitioner".into(), "murmur2_random".into());
-        settings.entry("linger.ms".into()).or_insert_with(|| "0".into());
+        settings
+            .entry("linger.ms".into())
+            .or_insert_with(|| "0".into());
         let producer = client_config(&settings)
             .create_with_context(DeliveryErrors::default())
             .map_err(|e| format!("cannot create a writer of {topic}: {e}"))?;
@@ -181,7 +188,11 @@ impl TopicWriter {
     }
 
     /// Send records and wait until the broker has them all.
-    pub fn write(&self, records: &[(String, Option<Vec<u8>>)], timeout: Duration) -> Result<(), String> {
+    pub fn write(
+        &self,
+        records: &[(String, Option<Vec<u8>>)],
+        timeout: Duration,
+    ) -> Result<(), String> {
         for (key, value) in records {
             let mut record: BaseRecord<'_, str, [u8]> = BaseRecord::to(&self.topic).key(key);
             if let Some(v) = value {
@@ -245,7 +256,8 @@ impl<S: Send + 'static> TopicTail<S> {
             .spawn(move || {
                 while !stopping.is_cancelled() {
                     while let Ok(reply) = requests.try_recv() {
-                        let _ = reply.send(reader.read_to_end(Duration::from_secs(30), &mut apply_to));
+                        let _ =
+                            reply.send(reader.read_to_end(Duration::from_secs(30), &mut apply_to));
                     }
                     match reader.poll(Duration::from_millis(50)) {
                         Ok(Some(record)) => apply_to(record),

@@ -62,7 +62,11 @@ impl OffsetBackingStore for KafkaOffsetStore {
             .with(|offsets| offsets.get(&key).and_then(offset_map_from_json))
     }
 
-    fn put(&self, connector: &str, offsets: &[(OffsetMap, OffsetMap)]) -> Result<(), OffsetStoreError> {
+    fn put(
+        &self,
+        connector: &str,
+        offsets: &[(OffsetMap, OffsetMap)],
+    ) -> Result<(), OffsetStoreError> {
         if offsets.is_empty() {
             return Ok(());
         }
@@ -87,6 +91,7 @@ impl OffsetBackingStore for KafkaOffsetStore {
     }
 
     fn connector_offsets(&self, connector: &str) -> Vec<(OffsetMap, OffsetMap)> {
-        self.tail.with(|offsets| connector_entries(connector, offsets.iter()))
+        self.tail
+            .with(|offsets| connector_entries(connector, offsets.iter()))
     }
 }

@@ -167,7 +167,8 @@ impl ConfigRecord {
                 include_tasks: flag("include-tasks"),
                 only_failed: flag("only-failed"),
             }
-        } else if key.starts_with("worker-") || key == "assignment" || key.starts_with("released-") {
+        } else if key.starts_with("worker-") || key == "assignment" || key.starts_with("released-")
+        {
             let json = json.ok_or_else(bad)?;
             ConfigRecord::Coordination(
                 serde_json::from_value(json).map_err(|e| format!("config record {key}: {e}"))?,
@@ -188,7 +189,10 @@ impl ConfigRecord {
                 connector,
                 task,
                 config,
-            } => (format!("task-{connector}-{task}"), config.as_ref().map(props)),
+            } => (
+                format!("task-{connector}-{task}"),
+                config.as_ref().map(props),
+            ),
             ConfigRecord::Commit { connector, tasks } => (
                 format!("commit-{connector}"),
                 Some(json!({ "tasks": tasks }).to_string().into_bytes()),
@@ -197,7 +201,11 @@ impl ConfigRecord {
                 format!("target-state-{connector}"),
                 state.map(|s| {
                     // Kafka writes `state` (PAUSED/STARTED for old workers) and `state.v2`.
-                    let legacy = if s == TargetState::Stopped { "PAUSED" } else { s.name() };
+                    let legacy = if s == TargetState::Stopped {
+                        "PAUSED"
+                    } else {
+                        s.name()
+                    };
                     json!({ "state": legacy, "state.v2": s.name() })
                         .to_string()
                         .into_bytes()
@@ -275,8 +283,9 @@ impl ConfigState {
                 let Some(entry) = self.connectors.get_mut(connector) else {
                     return false;
                 };
-                let committed: Option<Vec<ConfigMap>> =
-                    (0..*tasks).map(|n| entry.pending.get(&n).cloned()).collect();
+                let committed: Option<Vec<ConfigMap>> = (0..*tasks)
+                    .map(|n| entry.pending.get(&n).cloned())
+                    .collect();
                 match committed {
                     Some(configs) => {
                         entry.tasks = configs;
@@ -284,7 +293,11 @@ impl ConfigState {
                         true
                     }
                     None => {
-                        tracing::warn!(connector, tasks, "commit record without all its task configs; ignored");
+                        tracing::warn!(
+                            connector,
+                            tasks,
+                            "commit record without all its task configs; ignored"
+                        );
                         false
                     }
                 }
@@ -293,7 +306,8 @@ impl ConfigState {
                 if let Some(entry) = self.connectors.get_mut(connector) {
                     let before = entry.target;
                     entry.target = state.unwrap_or_default();
-                    return (before == TargetState::Stopped) != (entry.target == TargetState::Stopped);
+                    return (before == TargetState::Stopped)
+                        != (entry.target == TargetState::Stopped);
                 }
                 false
             }
@@ -328,7 +342,10 @@ mod tests {
     use super::*;
 
     fn config(pairs: &[(&str, &str)]) -> ConfigMap {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     fn round_trip(record: ConfigRecord) -> ConfigRecord {
@@ -339,47 +356,100 @@ mod tests {
     #[test]
     fn records_use_kafka_keys_and_values() {
         let c = config(&[("connector.class", "FileStreamSource")]);
-        let record = ConfigRecord::Connector { name: "my-src".into(), config: Some(c.clone()) };
+        let record = ConfigRecord::Connector {
+            name: "my-src".into(),
+            config: Some(c.clone()),
+        };
         let (key, value) = record.encode();
         assert_eq!(key, "connector-my-src");
         let json: Json = serde_json::from_slice(&value.unwrap()).unwrap();
-        assert_eq!(json, json!({"properties": {"connector.class": "FileStreamSource"}}));
+        assert_eq!(
+            json,
+            json!({"properties": {"connector.class": "FileStreamSource"}})
+        );
         assert_eq!(round_trip(record.clone()), record);
-        let task = ConfigRecord::Task { connector: "my-src".into(), task: 11, config: Some(c) };
+        let task = ConfigRecord::Task {
+            connector: "my-src".into(),
+            task: 11,
+            config: Some(c),
+        };
         assert_eq!(task.encode().0, "task-my-src-11");
         assert_eq!(round_trip(task.clone()), task);
-        let commit = ConfigRecord::Commit { connector: "a-b".into(), tasks: 2 };
-        assert_eq!(commit.encode(), ("commit-a-b".into(), Some(br#"{"tasks":2}"#.to_vec())));
-        let paused = ConfigRecord::TargetState { connector: "x".into(), state: Some(TargetState::Paused) };
+        let commit = ConfigRecord::Commit {
+            connector: "a-b".into(),
+            tasks: 2,
+        };
+        assert_eq!(
+            commit.encode(),
+            ("commit-a-b".into(), Some(br#"{"tasks":2}"#.to_vec()))
+        );
+        let paused = ConfigRecord::TargetState {
+            connector: "x".into(),
+            state: Some(TargetState::Paused),
+        };
         assert_eq!(round_trip(paused.clone()), paused);
-        let stopped = ConfigRecord::TargetState { connector: "x".into(), state: Some(TargetState::Stopped) };
+        let stopped = ConfigRecord::TargetState {
+            connector: "x".into(),
+            state: Some(TargetState::Stopped),
+        };
         let (_, value) = stopped.encode();
         let json: Json = serde_json::from_slice(&value.unwrap()).unwrap();
         assert_eq!(json, json!({"state": "PAUSED", "state.v2": "STOPPED"}));
         assert_eq!(round_trip(stopped.clone()), stopped);
-        let deleted = ConfigRecord::Connector { name: "x".into(), config: None };
+        let deleted = ConfigRecord::Connector {
+            name: "x".into(),
+            config: None,
+        };
         assert_eq!(deleted.encode(), ("connector-x".into(), None));
-        assert_eq!(ConfigRecord::parse("session-key", Some(b"{}")).unwrap(), ConfigRecord::Other("session-key".into()));
+        assert_eq!(
+            ConfigRecord::parse("session-key", Some(b"{}")).unwrap(),
+            ConfigRecord::Other("session-key".into())
+        );
         assert!(ConfigRecord::parse("commit-x", Some(b"{}")).is_err());
     }
 
     #[test]
     fn tasks_become_visible_on_commit_and_deletes_remove_work() {
         let mut state = ConfigState::default();
-        assert!(state.apply(&ConfigRecord::Connector { name: "c".into(), config: Some(config(&[])) }));
+        assert!(state.apply(&ConfigRecord::Connector {
+            name: "c".into(),
+            config: Some(config(&[]))
+        }));
         assert_eq!(state.work(), BTreeSet::from([Work::Connector("c".into())]));
         for n in 0..2 {
-            state.apply(&ConfigRecord::Task { connector: "c".into(), task: n, config: Some(config(&[("n", "x")])) });
+            state.apply(&ConfigRecord::Task {
+                connector: "c".into(),
+                task: n,
+                config: Some(config(&[("n", "x")])),
+            });
         }
         assert_eq!(state.work().len(), 1, "not committed yet");
-        assert!(state.apply(&ConfigRecord::Commit { connector: "c".into(), tasks: 2 }));
+        assert!(state.apply(&ConfigRecord::Commit {
+            connector: "c".into(),
+            tasks: 2
+        }));
         assert_eq!(state.work().len(), 3);
-        assert!(!state.apply(&ConfigRecord::Commit { connector: "c".into(), tasks: 3 }), "task 2 missing");
-        state.apply(&ConfigRecord::TargetState { connector: "c".into(), state: Some(TargetState::Stopped) });
+        assert!(
+            !state.apply(&ConfigRecord::Commit {
+                connector: "c".into(),
+                tasks: 3
+            }),
+            "task 2 missing"
+        );
+        state.apply(&ConfigRecord::TargetState {
+            connector: "c".into(),
+            state: Some(TargetState::Stopped),
+        });
         assert!(state.work().is_empty());
-        state.apply(&ConfigRecord::TargetState { connector: "c".into(), state: Some(TargetState::Paused) });
+        state.apply(&ConfigRecord::TargetState {
+            connector: "c".into(),
+            state: Some(TargetState::Paused),
+        });
         assert_eq!(state.work().len(), 3, "paused tasks stay assigned");
-        assert!(state.apply(&ConfigRecord::Connector { name: "c".into(), config: None }));
+        assert!(state.apply(&ConfigRecord::Connector {
+            name: "c".into(),
+            config: None
+        }));
         assert!(state.work().is_empty());
     }
 }

@@ -55,16 +55,23 @@ impl StatusStore {
         topic: &str,
         timeout: Duration,
     ) -> Result<StatusStore, String> {
-        let tail = TopicTail::start(settings, topic, BTreeMap::new(), |statuses, record| {
-            match record.value.and_then(|v| serde_json::from_slice::<StatusValue>(&v).ok()) {
-                Some(value) => {
-                    statuses.insert(record.key, value);
-                }
-                None => {
-                    statuses.remove(&record.key);
-                }
-            }
-        })?;
+        let tail =
+            TopicTail::start(
+                settings,
+                topic,
+                BTreeMap::new(),
+                |statuses, record| match record
+                    .value
+                    .and_then(|v| serde_json::from_slice::<StatusValue>(&v).ok())
+                {
+                    Some(value) => {
+                        statuses.insert(record.key, value);
+                    }
+                    None => {
+                        statuses.remove(&record.key);
+                    }
+                },
+            )?;
         Ok(StatusStore {
             tail,
             writer: TopicWriter::open(settings, topic)?,
@@ -84,7 +91,12 @@ impl StatusStore {
         }
         let records: Vec<(String, Option<Vec<u8>>)> = entries
             .iter()
-            .map(|(k, v)| (k.clone(), v.as_ref().and_then(|v| serde_json::to_vec(v).ok())))
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    v.as_ref().and_then(|v| serde_json::to_vec(v).ok()),
+                )
+            })
             .collect();
         self.writer.write(&records, self.timeout)?;
         self.tail.update(|statuses| {

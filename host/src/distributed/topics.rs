@@ -69,7 +69,11 @@ pub async fn ensure_internal_topics(
                 )
                 .await
                 .map_err(|e| format!("{} {}: {e}", topic.setting, topic.name))?;
-                tracing::info!(topic = topic.name, partitions = topic.partitions, "created internal topic");
+                tracing::info!(
+                    topic = topic.name,
+                    partitions = topic.partitions,
+                    "created internal topic"
+                );
             }
             Some(&count) => {
                 if topic.setting == "config.storage.topic" && count != 1 {
@@ -94,7 +98,10 @@ pub async fn ensure_internal_topics(
                 ));
             }
             Ok(_) => {}
-            Err(e) => tracing::warn!(topic = topic.name, "cannot read the topic's cleanup.policy ({e}); not checking it"),
+            Err(e) => tracing::warn!(
+                topic = topic.name,
+                "cannot read the topic's cleanup.policy ({e}); not checking it"
+            ),
         }
     }
     if problems.is_empty() {
@@ -117,8 +124,9 @@ async fn cleanup_policy(
     settings: &BTreeMap<String, String>,
     topic: &str,
 ) -> Result<Option<String>, String> {
-    let admin: AdminClient<DefaultClientContext> =
-        client_config(settings).create().map_err(|e| e.to_string())?;
+    let admin: AdminClient<DefaultClientContext> = client_config(settings)
+        .create()
+        .map_err(|e| e.to_string())?;
     let options = AdminOptions::new().request_timeout(Some(Duration::from_secs(10)));
     let results = admin
         .describe_configs([&ResourceSpecifier::Topic(topic)], &options)

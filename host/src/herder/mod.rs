@@ -3,6 +3,7 @@
 
 mod catalog;
 mod context;
+mod distributed;
 mod prepare;
 mod running;
 mod standalone;
@@ -14,6 +15,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 pub use context::WorkerContext;
+pub use distributed::DistributedHerder;
 pub use standalone::StandaloneHerder;
 pub use status::{ConnectorState, StatusCell};
 
@@ -143,6 +145,17 @@ pub enum HerderError {
     /// The worker failed (500).
     #[error("{0}")]
     Internal(String),
+    /// A rebalance or leader change is in progress (409).
+    #[error("{0}")]
+    Conflict(String),
+    /// The leader (or the worker running a task) answered a forwarded request with an error.
+    #[error("{message}")]
+    Forwarded {
+        /// The HTTP status it answered with.
+        status: u16,
+        /// Its message.
+        message: String,
+    },
 }
 
 /// What the REST API needs from a herder.

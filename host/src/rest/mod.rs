@@ -69,6 +69,10 @@ impl From<HerderError> for ApiError {
             HerderError::AlreadyExists(_) => StatusCode::CONFLICT,
             HerderError::InvalidConfig(_) | HerderError::BadRequest(_) => StatusCode::BAD_REQUEST,
             HerderError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            HerderError::Conflict(_) => StatusCode::CONFLICT,
+            HerderError::Forwarded { status, .. } => {
+                StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+            }
         };
         ApiError::new(status, error.to_string())
     }

@@ -1,0 +1,12 @@
+//! `wasm-connect bench`: throughput measurements, printed for a person to read.
+//!
+//! - [`pipeline`] (the default): the file → Kafka → file pipeline of Wasm plugins against a raw
+//!   rdkafka produce → consume loop on the same embedded broker;
+//! - [`transforms`] (`--transforms`): a chain of three Wasm transforms run by the task's
+//!   [`TransformChain`](crate::task::TransformChain) against the same logic written natively in
+//!   the host.
+
+pub mod pipeline;
+pub mod transforms;
+
+pub use pipeline::run;

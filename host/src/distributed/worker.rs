@@ -1,0 +1,81 @@
+//! `wasm-connect distributed`: a worker of a cluster sharing a `group.id`.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use super::offsets::KafkaOffsetStore;
+use super::topics::ensure_internal_topics;
+use crate::config::{DistributedConfig, load_config_file};
+use crate::herder::{DistributedHerder, WorkerContext};
+use crate::worker::{RestServer, WorkerError, load_plugins_and_connect, parse_worker_config};
+
+/// How to run a distributed worker.
+#[derive(Clone, Debug)]
+pub struct DistributedOptions {
+    /// Worker properties file.
+    pub worker_properties: PathBuf,
+}
+
+/// Run `wasm-connect distributed` until `shutdown` is cancelled; on SIGTERM the worker stops its
+/// work and tells the cluster, so that others take it over at once.
+pub async fn run_distributed(
+    options: DistributedOptions,
+    shutdown: CancellationToken,
+) -> Result<(), WorkerError> {
+    let raw = load_config_file(&options.worker_properties)
+        .map_err(|e| WorkerError::Config(e.to_string()))?;
+    let distributed = DistributedConfig::parse(&raw).map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(|(k, m)| format!("  {k}: {m}")).collect();
+        WorkerError::Config(format!(
+            "worker configuration is invalid:\n{}",
+            lines.join("\n")
+        ))
+    })?;
+    let config = Arc::new(parse_worker_config(raw)?);
+    let (registry, cluster_id) = load_plugins_and_connect(&config).await?;
+    let settings = config.client_settings("admin", &BTreeMap::new());
+    ensure_internal_topics(&settings, &distributed)
+        .await
+        .map_err(WorkerError::Config)?;
+    let offsets = {
+        let settings = settings.clone();
+        let topic = distributed.offset_topic.clone();
+        let timeout = config.offset_flush_timeout.max(Duration::from_secs(10));
+        tokio::task::spawn_blocking(move || KafkaOffsetStore::open(&settings, &topic, timeout))
+            .await
+            .map_err(|e| WorkerError::Startup(e.to_string()))?
+            .map_err(WorkerError::Startup)?
+    };
+    let offsets = Arc::new(offsets);
+    let ctx = Arc::new(WorkerContext {
+        config: config.clone(),
+        registry,
+        offsets: offsets.clone(),
+        cluster_id,
+        tokio: tokio::runtime::Handle::current(),
+    });
+    let url = format!("http://{}", config.worker_id);
+    let herder = {
+        let ctx = ctx.clone();
+        let distributed = distributed.clone();
+        tokio::task::spawn_blocking(move || {
+            DistributedHerder::start(ctx, offsets, &distributed, url)
+        })
+        .await
+        .map_err(|e| WorkerError::Startup(e.to_string()))?
+        .map_err(WorkerError::Startup)?
+    };
+    let herder = Arc::new(herder);
+    let rest = RestServer::start(herder.clone(), &config).await?;
+    tracing::info!(group = %distributed.group_id, "distributed worker started");
+    shutdown.cancelled().await;
+    tracing::info!("shutting down");
+    herder.shutdown().await;
+    rest.shutdown().await;
+    tracing::info!("worker stopped");
+    Ok(())
+}

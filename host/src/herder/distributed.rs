@@ -1,0 +1,1100 @@
+//! The distributed herder: one worker of a cluster that shares a `group.id`.
+//!
+//! A driver thread reads the config topic in order (Kafka Connect's connector, task, commit and
+//! target-state records, and the workers' coordination records), feeds it to the
+//! [`Coordinator`] state machine, and carries out its decisions: start and stop connectors and
+//! tasks here, write heartbeats, assignments and releases. Statuses go to the status topic,
+//! source offsets to the offset topic. REST reads answer from this worker's view; config writes
+//! go to the leader (forwarded over REST when this worker is not the leader).
+
+use std::collections::BTreeMap;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use wasm_connect_coordination::{Action, Coordinator, CoordinatorConfig, Work};
+
+use super::catalog;
+use super::prepare::PreparedConnector;
+use super::running::{RunningTask, spawn_task, stop_tasks};
+use super::validation::validate;
+use super::{
+    ConfigMap, ConnectorInfo, ConnectorState, ConnectorStatus, ConnectorTaskId, ConnectorType,
+    Herder, HerderError, PluginInfo, StateInfo, StatusCell, TaskInfo, TaskStateInfo, WorkerContext,
+};
+use crate::config::{ConfigInfos, ConfigKeyInfo, DistributedConfig};
+use crate::distributed::kafka_io::{TopicReader, TopicWriter};
+use crate::distributed::offsets::KafkaOffsetStore;
+use crate::distributed::records::{ConfigRecord, ConfigState, TargetState};
+use crate::distributed::status::{StatusStore, StatusValue, connector_key, task_key};
+use crate::runtime::{ComponentKind, ConnectorInstance};
+
+/// How long a REST write waits for its record to come back from the config topic.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A connector instance running on this worker.
+struct LocalConnector {
+    instance: Option<ConnectorInstance>,
+    status: StatusCell,
+    /// The config it was started with.
+    config: ConfigMap,
+}
+
+/// A task running on this worker.
+struct LocalTask {
+    running: RunningTask,
+    /// The config it was started with.
+    config: ConfigMap,
+}
+
+/// What REST reads: the config topic's state and this worker's part in the cluster.
+#[derive(Default)]
+struct View {
+    config: ConfigState,
+    generation: u64,
+    leader: Option<(String, String)>,
+    /// Owner of each work item in the accepted assignment, with the owner's REST URL.
+    owners: BTreeMap<Work, (String, String)>,
+    connectors: BTreeMap<String, LocalConnector>,
+    tasks: BTreeMap<(String, u32), LocalTask>,
+}
+
+/// State shared by the driver thread and REST handlers.
+struct Shared {
+    ctx: Arc<WorkerContext>,
+    view: Mutex<View>,
+    config_writer: TopicWriter,
+    status: StatusStore,
+    offsets: Arc<KafkaOffsetStore>,
+    worker_id: String,
+}
+
+impl Shared {
+    fn view(&self) -> MutexGuard<'_, View> {
+        self.view.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn write(&self, records: &[ConfigRecord]) -> Result<(), String> {
+        let encoded: Vec<(String, Option<Vec<u8>>)> =
+            records.iter().map(ConfigRecord::encode).collect();
+        self.config_writer.write(&encoded, WRITE_TIMEOUT)
+    }
+
+    /// Wait until `done` holds on the view (the driver applied what was written).
+    fn wait_for(&self, done: impl Fn(&View) -> bool) -> Result<(), HerderError> {
+        let deadline = Instant::now() + WRITE_TIMEOUT;
+        while Instant::now() < deadline {
+            if done(&self.view()) {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Err(HerderError::Internal(
+            "timed out waiting for the config topic to show the change".into(),
+        ))
+    }
+}
+
+/// Runs this worker's share of a distributed cluster's connectors and tasks.
+pub struct DistributedHerder {
+    shared: Arc<Shared>,
+    stop: mpsc::Sender<()>,
+    driver: Mutex<Option<std::thread::JoinHandle<()>>>,
+}
+
+fn internal(e: impl std::fmt::Display) -> HerderError {
+    HerderError::Internal(e.to_string())
+}
+
+fn no_leader() -> HerderError {
+    HerderError::Conflict(
+        "Cannot complete request because of a conflicting operation (e.g. worker rebalance)".into(),
+    )
+}
+
+impl DistributedHerder {
+    /// Join the cluster: read the config topic to its end, then run the driver thread.
+    pub fn start(
+        ctx: Arc<WorkerContext>,
+        offsets: Arc<KafkaOffsetStore>,
+        distributed: &DistributedConfig,
+        url: String,
+    ) -> Result<DistributedHerder, String> {
+        let settings = ctx.config.client_settings("admin", &BTreeMap::new());
+        let config_writer = TopicWriter::open(&settings, &distributed.config_topic)?;
+        let status = StatusStore::open(&settings, &distributed.status_topic, WRITE_TIMEOUT)?;
+        let reader = TopicReader::open(&settings, &distributed.config_topic)?;
+        let worker_id = ctx.config.worker_id.clone();
+        let shared = Arc::new(Shared {
+            ctx,
+            view: Mutex::new(View::default()),
+            config_writer,
+            status,
+            offsets,
+            worker_id: worker_id.clone(),
+        });
+        let coordinator = Coordinator::new(
+            worker_id,
+            uuid::Uuid::new_v4().to_string(),
+            url,
+            CoordinatorConfig {
+                session_timeout_ms: millis(distributed.session_timeout),
+                heartbeat_interval_ms: millis(distributed.heartbeat_interval),
+                rebalance_delay_ms: millis(distributed.rebalance_delay),
+            },
+        );
+        let (stop, stopped) = mpsc::channel();
+        let driver_shared = shared.clone();
+        let driver = std::thread::Builder::new()
+            .name("distributed-herder".into())
+            .spawn(move || Driver::new(driver_shared, coordinator, reader).run(&stopped))
+            .map_err(|e| e.to_string())?;
+        Ok(DistributedHerder {
+            shared,
+            stop,
+            driver: Mutex::new(Some(driver)),
+        })
+    }
+
+    /// Leave the cluster: stop this worker's work, announce it (so others take over at once).
+    pub async fn shutdown(&self) {
+        let _ = self.stop.send(());
+        let driver = self.driver.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(driver) = driver {
+            let _ = tokio::task::spawn_blocking(move || driver.join()).await;
+        }
+    }
+
+    /// The leader's REST URL, or None when this worker leads.
+    fn leader_url(&self) -> Result<Option<String>, HerderError> {
+        let view = self.shared.view();
+        match &view.leader {
+            Some((id, _)) if *id == self.shared.worker_id => Ok(None),
+            Some((_, url)) => Ok(Some(url.clone())),
+            None => Err(no_leader()),
+        }
+    }
+
+    fn entry_type(&self, config: &ConfigMap) -> ConnectorType {
+        match config
+            .get("connector.class")
+            .and_then(|c| self.shared.ctx.registry.find(c))
+            .map(|p| p.kind())
+        {
+            Some(ComponentKind::Source) => ConnectorType::Source,
+            Some(ComponentKind::Sink) => ConnectorType::Sink,
+            _ => ConnectorType::Unknown,
+        }
+    }
+
+    fn info(&self, name: &str, view: &View) -> Result<ConnectorInfo, HerderError> {
+        let entry = view
+            .config
+            .connectors
+            .get(name)
+            .ok_or_else(|| HerderError::ConnectorNotFound(name.to_string()))?;
+        Ok(ConnectorInfo {
+            name: name.to_string(),
+            config: entry.config.clone(),
+            tasks: (0..entry.tasks.len())
+                .map(|n| ConnectorTaskId {
+                    connector: name.to_string(),
+                    task: u32::try_from(n).unwrap_or(u32::MAX),
+                })
+                .collect(),
+            connector_type: self.entry_type(&entry.config),
+        })
+    }
+
+    /// The state of a work item: this worker's own cell when it runs it, else the status topic.
+    fn state_of(&self, view: &View, work: &Work) -> StateInfo {
+        let local = match work {
+            Work::Connector(c) => view.connectors.get(c).map(|l| l.status.get()),
+            Work::Task { connector, task } => view
+                .tasks
+                .get(&(connector.clone(), *task))
+                .map(|t| t.running.status.get()),
+        };
+        if let Some((state, trace)) = local {
+            return StateInfo {
+                state,
+                worker_id: self.shared.worker_id.clone(),
+                trace,
+            };
+        }
+        let key = match work {
+            Work::Connector(c) => connector_key(c),
+            Work::Task { connector, task } => task_key(connector, *task),
+        };
+        let owner = view.owners.get(work).map(|(id, _)| id.clone());
+        match self.shared.status.get(&key) {
+            // A status written by the current owner (or any, when the owner is not known yet).
+            Some(s) if owner.as_ref().is_none_or(|o| *o == s.worker_id) => StateInfo {
+                state: s.connector_state(),
+                worker_id: s.worker_id,
+                trace: s.trace,
+            },
+            _ => StateInfo {
+                state: ConnectorState::Unassigned,
+                worker_id: owner.unwrap_or_default(),
+                trace: None,
+            },
+        }
+    }
+
+    async fn forward(
+        &self,
+        url: String,
+        method: &'static str,
+        path: String,
+        body: Option<serde_json::Value>,
+    ) -> Result<serde_json::Value, HerderError> {
+        tokio::task::spawn_blocking(move || forward_blocking(&url, method, &path, body))
+            .await
+            .map_err(internal)?
+    }
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// Send a REST request to another worker; its error answers come back as the same status.
+fn forward_blocking(
+    base: &str,
+    method: &str,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> Result<serde_json::Value, HerderError> {
+    let url = format!("{}{path}", base.trim_end_matches('/'));
+    let agent = ureq::Agent::new_with_config(
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(WRITE_TIMEOUT + Duration::from_secs(5)))
+            .build(),
+    );
+    let result = match (method, body) {
+        ("PUT", Some(b)) => agent.put(&url).send_json(b),
+        ("PUT", None) => agent.put(&url).send_empty(),
+        ("POST", Some(b)) => agent.post(&url).send_json(b),
+        ("POST", None) => agent.post(&url).send_empty(),
+        ("DELETE", _) => agent.delete(&url).call(),
+        _ => agent.get(&url).call(),
+    };
+    let mut response = result.map_err(|e| HerderError::Forwarded {
+        status: 409,
+        message: format!("Cannot forward the request to the leader at {base}: {e}"),
+    })?;
+    let status = response.status().as_u16();
+    let text = response.body_mut().read_to_string().unwrap_or_default();
+    let json: serde_json::Value = if text.is_empty() {
+        serde_json::Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text))
+    };
+    if (200..300).contains(&status) {
+        Ok(json)
+    } else {
+        let message = json
+            .get("message")
+            .and_then(|m| m.as_str())
+            .map_or_else(|| json.to_string(), str::to_string);
+        Err(HerderError::Forwarded { status, message })
+    }
+}
+
+/// Path segment encoding for connector names in forwarded URLs.
+fn segment(name: &str) -> String {
+    url::form_urlencoded::byte_serialize(name.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
+}
+
+impl Herder for DistributedHerder {
+    fn connector_names(&self) -> Vec<String> {
+        self.shared
+            .view()
+            .config
+            .connectors
+            .keys()
+            .cloned()
+            .collect()
+    }
+
+    async fn put_connector_config(
+        &self,
+        name: &str,
+        mut config: ConfigMap,
+        allow_replace: bool,
+    ) -> Result<(bool, ConnectorInfo), HerderError> {
+        if name.trim().is_empty() {
+            return Err(HerderError::BadRequest("Connector name is required".into()));
+        }
+        config.insert("name".into(), name.to_string());
+        if let Some(leader) = self.leader_url()? {
+            if allow_replace {
+                let body = serde_json::to_value(&config).map_err(internal)?;
+                self.forward(
+                    leader,
+                    "PUT",
+                    format!("/connectors/{}/config", segment(name)),
+                    Some(body),
+                )
+                .await?;
+            } else {
+                let body = serde_json::json!({ "name": name, "config": config });
+                self.forward(leader, "POST", "/connectors".into(), Some(body))
+                    .await?;
+            }
+            let existed_before = self.shared.view().config.connectors.contains_key(name);
+            let shared = self.shared.clone();
+            let wanted = config.clone();
+            let owned = name.to_string();
+            tokio::task::spawn_blocking(move || {
+                shared.wait_for(|v| {
+                    v.config
+                        .connectors
+                        .get(&owned)
+                        .is_some_and(|e| e.config == wanted)
+                })
+            })
+            .await
+            .map_err(internal)??;
+            let info = self
+                .info(name, &self.shared.view())
+                .unwrap_or(ConnectorInfo {
+                    name: name.to_string(),
+                    config: config.clone(),
+                    tasks: Vec::new(),
+                    connector_type: self.entry_type(&config),
+                });
+            return Ok((!existed_before, info));
+        }
+        let exists = self.shared.view().config.connectors.contains_key(name);
+        if exists && !allow_replace {
+            return Err(HerderError::AlreadyExists(name.to_string()));
+        }
+        let ctx = self.shared.ctx.clone();
+        let checked = config.clone();
+        let validated = tokio::task::spawn_blocking(move || validate(&ctx, &checked, None))
+            .await
+            .map_err(internal)?;
+        if validated.infos.error_count > 0 {
+            return Err(HerderError::InvalidConfig(Box::new(validated.infos)));
+        }
+        let shared = self.shared.clone();
+        let owned = name.to_string();
+        let wanted = config.clone();
+        tokio::task::spawn_blocking(move || {
+            shared
+                .write(&[ConfigRecord::Connector {
+                    name: owned.clone(),
+                    config: Some(wanted.clone()),
+                }])
+                .map_err(HerderError::Internal)?;
+            shared.wait_for(|v| {
+                v.config
+                    .connectors
+                    .get(&owned)
+                    .is_some_and(|e| e.config == wanted)
+            })
+        })
+        .await
+        .map_err(internal)??;
+        let info = self.info(name, &self.shared.view())?;
+        Ok((!exists, info))
+    }
+
+    fn connector_info(&self, name: &str) -> Result<ConnectorInfo, HerderError> {
+        self.info(name, &self.shared.view())
+    }
+
+    fn connector_config(&self, name: &str) -> Result<ConfigMap, HerderError> {
+        self.connector_info(name).map(|i| i.config)
+    }
+
+    fn connector_status(&self, name: &str) -> Result<ConnectorStatus, HerderError> {
+        let view = self.shared.view();
+        let entry = view
+            .config
+            .connectors
+            .get(name)
+            .ok_or_else(|| HerderError::ConnectorNotFound(name.to_string()))?;
+        let mut connector = self.state_of(&view, &Work::Connector(name.to_string()));
+        if entry.target == TargetState::Stopped {
+            connector.state = ConnectorState::Stopped;
+        }
+        let tasks = (0..entry.tasks.len())
+            .map(|n| {
+                let task = u32::try_from(n).unwrap_or(u32::MAX);
+                TaskStateInfo {
+                    id: task,
+                    state: self.state_of(
+                        &view,
+                        &Work::Task {
+                            connector: name.to_string(),
+                            task,
+                        },
+                    ),
+                }
+            })
+            .collect();
+        Ok(ConnectorStatus {
+            name: name.to_string(),
+            connector,
+            tasks,
+            connector_type: self.entry_type(&entry.config),
+        })
+    }
+
+    fn task_status(&self, name: &str, task: u32) -> Result<TaskStateInfo, HerderError> {
+        self.connector_status(name)?
+            .tasks
+            .into_iter()
+            .find(|t| t.id == task)
+            .ok_or_else(|| HerderError::TaskNotFound {
+                connector: name.to_string(),
+                task,
+            })
+    }
+
+    fn task_configs(&self, name: &str) -> Result<Vec<TaskInfo>, HerderError> {
+        let view = self.shared.view();
+        let entry = view
+            .config
+            .connectors
+            .get(name)
+            .ok_or_else(|| HerderError::ConnectorNotFound(name.to_string()))?;
+        Ok(entry
+            .tasks
+            .iter()
+            .enumerate()
+            .map(|(n, config)| TaskInfo {
+                id: ConnectorTaskId {
+                    connector: name.to_string(),
+                    task: u32::try_from(n).unwrap_or(u32::MAX),
+                },
+                config: config.clone(),
+            })
+            .collect())
+    }
+
+    async fn delete_connector(&self, name: &str) -> Result<(), HerderError> {
+        let task_count = {
+            let view = self.shared.view();
+            view.config
+                .connectors
+                .get(name)
+                .ok_or_else(|| HerderError::ConnectorNotFound(name.to_string()))?
+                .tasks
+                .len()
+        };
+        if let Some(leader) = self.leader_url()? {
+            self.forward(
+                leader,
+                "DELETE",
+                format!("/connectors/{}", segment(name)),
+                None,
+            )
+            .await?;
+        } else {
+            let shared = self.shared.clone();
+            let owned = name.to_string();
+            tokio::task::spawn_blocking(move || {
+                shared
+                    .write(&[
+                        ConfigRecord::Connector {
+                            name: owned.clone(),
+                            config: None,
+                        },
+                        ConfigRecord::TargetState {
+                            connector: owned.clone(),
+                            state: None,
+                        },
+                    ])
+                    .map_err(HerderError::Internal)?;
+                let mut tombstones = vec![(connector_key(&owned), None)];
+                for n in 0..task_count {
+                    tombstones.push((task_key(&owned, u32::try_from(n).unwrap_or(u32::MAX)), None));
+                }
+                shared.status.put(tombstones).map_err(HerderError::Internal)
+            })
+            .await
+            .map_err(internal)??;
+        }
+        let shared = self.shared.clone();
+        let owned = name.to_string();
+        tokio::task::spawn_blocking(move || {
+            shared.wait_for(|v| !v.config.connectors.contains_key(&owned))
+        })
+        .await
+        .map_err(internal)??;
+        Ok(())
+    }
+
+    fn pause_connector(&self, name: &str) -> Result<(), HerderError> {
+        self.set_target_state(name, TargetState::Paused)
+    }
+
+    fn resume_connector(&self, name: &str) -> Result<(), HerderError> {
+        self.set_target_state(name, TargetState::Started)
+    }
+
+    async fn restart_connector(
+        &self,
+        name: &str,
+        include_tasks: bool,
+        only_failed: bool,
+    ) -> Result<ConnectorStatus, HerderError> {
+        let status = self.connector_status(name)?;
+        let shared = self.shared.clone();
+        let record = ConfigRecord::Restart {
+            connector: name.to_string(),
+            include_tasks,
+            only_failed,
+        };
+        // Restart requests may come from any worker; every worker restarts what it runs.
+        tokio::task::spawn_blocking(move || shared.write(&[record]))
+            .await
+            .map_err(internal)?
+            .map_err(HerderError::Internal)?;
+        Ok(status)
+    }
+
+    async fn restart_task(&self, name: &str, task: u32) -> Result<(), HerderError> {
+        let work = Work::Task {
+            connector: name.to_string(),
+            task,
+        };
+        let (local, owner) = {
+            let view = self.shared.view();
+            let entry = view
+                .config
+                .connectors
+                .get(name)
+                .ok_or_else(|| HerderError::ConnectorNotFound(name.to_string()))?;
+            if usize::try_from(task).map_or(true, |t| t >= entry.tasks.len()) {
+                return Err(HerderError::TaskNotFound {
+                    connector: name.to_string(),
+                    task,
+                });
+            }
+            (
+                view.tasks.contains_key(&(name.to_string(), task)),
+                view.owners.get(&work).cloned(),
+            )
+        };
+        if local {
+            let shared = self.shared.clone();
+            return tokio::task::spawn_blocking(move || {
+                restart_local(&shared, &work);
+                Ok(())
+            })
+            .await
+            .map_err(internal)?;
+        }
+        let Some((_, url)) = owner else {
+            return Err(no_leader());
+        };
+        self.forward(
+            url,
+            "POST",
+            format!("/connectors/{}/tasks/{task}/restart", segment(name)),
+            None,
+        )
+        .await
+        .map(|_| ())
+    }
+
+    fn plugins(&self, connectors_only: bool) -> Vec<PluginInfo> {
+        catalog::plugins(&self.shared.ctx, connectors_only)
+    }
+
+    fn plugin_config(&self, plugin: &str) -> Result<Vec<ConfigKeyInfo>, HerderError> {
+        catalog::plugin_config(&self.shared.ctx, plugin)
+    }
+
+    async fn validate_config(
+        &self,
+        plugin: &str,
+        config: ConfigMap,
+    ) -> Result<ConfigInfos, HerderError> {
+        catalog::validate_config(&self.shared.ctx, plugin, config).await
+    }
+
+    fn kafka_cluster_id(&self) -> String {
+        self.shared.ctx.cluster_id.clone()
+    }
+}
+
+impl DistributedHerder {
+    /// Pause or resume: any worker may write a target state (as in Kafka Connect).
+    fn set_target_state(&self, name: &str, state: TargetState) -> Result<(), HerderError> {
+        if !self.shared.view().config.connectors.contains_key(name) {
+            return Err(HerderError::ConnectorNotFound(name.to_string()));
+        }
+        self.shared
+            .write(&[ConfigRecord::TargetState {
+                connector: name.to_string(),
+                state: Some(state),
+            }])
+            .map_err(HerderError::Internal)
+    }
+}
+
+/// The driver thread: reads the config topic, runs the coordinator, starts and stops work.
+struct Driver {
+    shared: Arc<Shared>,
+    coordinator: Coordinator,
+    reader: TopicReader,
+    started: Instant,
+    /// Statuses last written to the status topic, by key.
+    published: BTreeMap<String, (ConnectorState, Option<String>)>,
+}
+
+impl Driver {
+    fn new(shared: Arc<Shared>, coordinator: Coordinator, reader: TopicReader) -> Driver {
+        Driver {
+            shared,
+            coordinator,
+            reader,
+            started: Instant::now(),
+            published: BTreeMap::new(),
+        }
+    }
+
+    fn now(&self) -> u64 {
+        millis(self.started.elapsed())
+    }
+
+    fn run(mut self, stop: &mpsc::Receiver<()>) {
+        let span = tracing::info_span!("herder", worker = %self.shared.worker_id);
+        let _enter = span.enter();
+        // Replay the config topic up to its end before taking part.
+        let ends = match self.reader.end_offsets() {
+            Ok(ends) => ends,
+            Err(e) => {
+                tracing::error!("cannot read the config topic: {e}");
+                BTreeMap::new()
+            }
+        };
+        while !self.reader.reached(&ends) {
+            if stop.try_recv().is_ok() {
+                return;
+            }
+            self.poll_once(Duration::from_millis(100));
+        }
+        let now = self.now();
+        let actions = self.coordinator.caught_up(now);
+        self.execute(actions);
+        tracing::info!("caught up with the config topic; joining the cluster");
+        let mut last_tick = Instant::now();
+        let mut last_publish = Instant::now();
+        loop {
+            if stop.try_recv().is_ok() {
+                break;
+            }
+            self.poll_once(Duration::from_millis(50));
+            if last_tick.elapsed() >= Duration::from_millis(100) {
+                last_tick = Instant::now();
+                let now = self.now();
+                let actions = self.coordinator.tick(now);
+                self.execute(actions);
+                self.refresh_view();
+            }
+            if last_publish.elapsed() >= Duration::from_millis(250) {
+                last_publish = Instant::now();
+                self.publish_statuses();
+            }
+        }
+        tracing::info!("leaving the cluster");
+        let actions = self.coordinator.leave();
+        self.execute(actions);
+        self.publish_statuses();
+    }
+
+    fn poll_once(&mut self, timeout: Duration) {
+        let record = match self.reader.poll(timeout) {
+            Ok(Some(record)) => record,
+            Ok(None) => return,
+            Err(e) => {
+                tracing::warn!("{e}");
+                return;
+            }
+        };
+        let parsed = match ConfigRecord::parse(&record.key, record.value.as_deref()) {
+            Ok(parsed) => parsed,
+            Err(e) => {
+                tracing::warn!("skipping config record at offset {}: {e}", record.offset);
+                return;
+            }
+        };
+        self.apply(parsed);
+    }
+
+    fn apply(&mut self, record: ConfigRecord) {
+        let now = self.now();
+        if let ConfigRecord::Coordination(c) = &record {
+            let actions = self.coordinator.on_record(c, now);
+            self.execute(actions);
+            self.refresh_view();
+            return;
+        }
+        let (work_changed, work) = {
+            let mut view = self.shared.view();
+            let changed = view.config.apply(&record);
+            (changed, view.config.work())
+        };
+        if work_changed {
+            let actions = self.coordinator.on_work(work, now);
+            self.execute(actions);
+        }
+        self.react_locally(&record);
+        self.refresh_view();
+    }
+
+    /// Config changes that concern work running here: reconfigure, pause, restart.
+    fn react_locally(&mut self, record: &ConfigRecord) {
+        match record {
+            ConfigRecord::Connector {
+                name,
+                config: Some(config),
+            } => {
+                let changed = self
+                    .shared
+                    .view()
+                    .connectors
+                    .get(name)
+                    .is_some_and(|l| l.config != *config);
+                if changed {
+                    let work = Work::Connector(name.clone());
+                    self.stop(&work);
+                    self.start(&work);
+                }
+            }
+            ConfigRecord::Commit { connector, .. } => {
+                // Tasks whose committed config changed restart with the new one.
+                let stale: Vec<Work> = {
+                    let view = self.shared.view();
+                    let Some(entry) = view.config.connectors.get(connector) else {
+                        return;
+                    };
+                    view.tasks
+                        .iter()
+                        .filter(|((c, n), local)| {
+                            c == connector
+                                && usize::try_from(*n)
+                                    .ok()
+                                    .and_then(|n| entry.tasks.get(n))
+                                    .is_some_and(|cfg| *cfg != local.config)
+                        })
+                        .map(|((c, n), _)| Work::Task {
+                            connector: c.clone(),
+                            task: *n,
+                        })
+                        .collect()
+                };
+                for work in stale {
+                    self.stop(&work);
+                    self.start(&work);
+                }
+            }
+            ConfigRecord::TargetState { connector, state } => {
+                let paused = *state == Some(TargetState::Paused);
+                let view = self.shared.view();
+                for ((c, _), task) in view.tasks.iter() {
+                    if c == connector {
+                        task.running.control.set_paused(paused);
+                    }
+                }
+                if let Some(local) = view.connectors.get(connector)
+                    && local.status.get().0 != ConnectorState::Failed
+                {
+                    local.status.set(if paused {
+                        ConnectorState::Paused
+                    } else {
+                        ConnectorState::Running
+                    });
+                }
+            }
+            ConfigRecord::Restart {
+                connector,
+                include_tasks,
+                only_failed,
+            } => {
+                let failed = |s: &StatusCell| s.get().0 == ConnectorState::Failed;
+                let mut restart = Vec::new();
+                {
+                    let view = self.shared.view();
+                    if let Some(local) = view.connectors.get(connector)
+                        && (!only_failed || failed(&local.status))
+                    {
+                        restart.push(Work::Connector(connector.clone()));
+                    }
+                    if *include_tasks {
+                        for ((c, n), task) in &view.tasks {
+                            if c == connector && (!only_failed || failed(&task.running.status)) {
+                                restart.push(Work::Task {
+                                    connector: c.clone(),
+                                    task: *n,
+                                });
+                            }
+                        }
+                    }
+                }
+                for work in restart {
+                    restart_local(&self.shared, &work);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn refresh_view(&mut self) {
+        let mut view = self.shared.view();
+        view.generation = self.coordinator.generation();
+        view.leader = self
+            .coordinator
+            .leader()
+            .map(|(id, url)| (id.clone(), url.to_string()));
+        view.owners = self
+            .coordinator
+            .assignment()
+            .map(|a| {
+                a.work
+                    .iter()
+                    .flat_map(|(worker, items)| {
+                        let url = a
+                            .members
+                            .get(worker)
+                            .map(|m| m.url.clone())
+                            .unwrap_or_default();
+                        items
+                            .iter()
+                            .map(move |w| (w.clone(), (worker.clone(), url.clone())))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+    }
+
+    fn execute(&mut self, actions: Vec<Action>) {
+        for action in actions {
+            match action {
+                Action::Write(record) => {
+                    if let Err(e) = self.shared.write(&[ConfigRecord::Coordination(record)]) {
+                        tracing::warn!("cannot write a coordination record: {e}");
+                    }
+                }
+                Action::Start(work) => self.start(&work),
+                Action::Stop(work) => self.stop(&work),
+            }
+        }
+    }
+
+    fn start(&mut self, work: &Work) {
+        tracing::info!(
+            ?work,
+            generation = self.coordinator.generation(),
+            "starting"
+        );
+        start_local(&self.shared, work);
+    }
+
+    fn stop(&mut self, work: &Work) {
+        tracing::info!(?work, "stopping");
+        stop_local(&self.shared, work);
+    }
+
+    /// Write the statuses of work running here that changed since last time.
+    fn publish_statuses(&mut self) {
+        let generation = self.coordinator.generation();
+        let current: BTreeMap<String, (ConnectorState, Option<String>)> = {
+            let view = self.shared.view();
+            view.connectors
+                .iter()
+                .map(|(c, l)| (connector_key(c), l.status.get()))
+                .chain(
+                    view.tasks
+                        .iter()
+                        .map(|((c, n), t)| (task_key(c, *n), t.running.status.get())),
+                )
+                .collect()
+        };
+        let changed: Vec<(String, Option<StatusValue>)> = current
+            .iter()
+            .filter(|(k, v)| self.published.get(*k) != Some(*v))
+            .map(|(k, (state, trace))| {
+                (
+                    k.clone(),
+                    Some(StatusValue {
+                        state: state.name().to_string(),
+                        trace: trace.clone(),
+                        worker_id: self.shared.worker_id.clone(),
+                        generation,
+                    }),
+                )
+            })
+            .collect();
+        if changed.is_empty() {
+            return;
+        }
+        match self.shared.status.put(changed) {
+            Ok(()) => self.published = current,
+            Err(e) => tracing::warn!("cannot write statuses: {e}"),
+        }
+    }
+}
+
+/// Start `work` on this worker (a failure to start is a FAILED status, not an error).
+fn start_local(shared: &Arc<Shared>, work: &Work) {
+    let ctx = &shared.ctx;
+    let (config, target, task_config) = {
+        let view = shared.view();
+        let name = match work {
+            Work::Connector(c) => c,
+            Work::Task { connector, .. } => connector,
+        };
+        let Some(entry) = view.config.connectors.get(name) else {
+            return;
+        };
+        let task_config = match work {
+            Work::Task { task, .. } => usize::try_from(*task)
+                .ok()
+                .and_then(|t| entry.tasks.get(t))
+                .cloned(),
+            Work::Connector(_) => None,
+        };
+        (entry.config.clone(), entry.target, task_config)
+    };
+    let paused = target == TargetState::Paused;
+    let prepared = PreparedConnector::prepare(ctx, &config);
+    match work {
+        Work::Connector(name) => {
+            let status = StatusCell::new();
+            let mut local = LocalConnector {
+                instance: None,
+                status: status.clone(),
+                config: config.clone(),
+            };
+            let span = tracing::info_span!("connector", connector = %name);
+            let _enter = span.enter();
+            match prepared
+                .map_err(|e| e.to_string())
+                .and_then(|p| p.start_with_task_configs(ctx).map_err(|e| e.to_string()))
+            {
+                Ok((instance, task_configs)) => {
+                    local.instance = Some(instance);
+                    status.set(if paused {
+                        ConnectorState::Paused
+                    } else {
+                        ConnectorState::Running
+                    });
+                    publish_task_configs(shared, name, task_configs);
+                }
+                Err(e) => {
+                    tracing::error!("connector failed to start: {e}");
+                    status.fail(format!("connector failed to start: {e}"));
+                }
+            }
+            shared.view().connectors.insert(name.clone(), local);
+        }
+        Work::Task { connector, task } => {
+            let Some(task_config) = task_config else {
+                return;
+            };
+            if let Err(e) = shared.offsets.sync() {
+                tracing::warn!(
+                    "cannot catch up with the offset topic before starting {connector}-{task}: {e}"
+                );
+            }
+            let running = match prepared.and_then(|p| {
+                let converters = p.converters(ctx).map_err(HerderError::Internal)?;
+                let setup = p.task_setup(ctx, *task, task_config.clone(), &converters);
+                Ok(spawn_task(setup, paused, p.kind()))
+            }) {
+                Ok(running) => running,
+                Err(e) => {
+                    let status = StatusCell::new();
+                    status.fail(format!("task failed to start: {e}"));
+                    RunningTask {
+                        id: *task,
+                        config: task_config.clone(),
+                        status,
+                        control: Arc::default(),
+                        thread: None,
+                    }
+                }
+            };
+            shared.view().tasks.insert(
+                (connector.clone(), *task),
+                LocalTask {
+                    running,
+                    config: task_config,
+                },
+            );
+        }
+    }
+}
+
+/// Stop `work` if it runs here, waiting up to `task.shutdown.graceful.timeout.ms`.
+fn stop_local(shared: &Arc<Shared>, work: &Work) {
+    let timeout = shared.ctx.config.task_shutdown_graceful_timeout;
+    match work {
+        Work::Connector(name) => {
+            let local = shared.view().connectors.remove(name);
+            if let Some(mut local) = local
+                && let Some(mut instance) = local.instance.take()
+                && let Err(e) = instance.stop()
+            {
+                tracing::warn!(connector = %name, "connector stop failed: {e}");
+            }
+        }
+        Work::Task { connector, task } => {
+            let local = shared.view().tasks.remove(&(connector.clone(), *task));
+            if let Some(mut local) = local {
+                stop_tasks(connector, std::slice::from_mut(&mut local.running), timeout);
+            }
+        }
+    }
+}
+
+fn restart_local(shared: &Arc<Shared>, work: &Work) {
+    stop_local(shared, work);
+    start_local(shared, work);
+}
+
+/// Write the connector's task configs when they differ from the committed ones (Kafka's
+/// `task-<c>-<n>` records followed by `commit-<c>`).
+fn publish_task_configs(shared: &Arc<Shared>, name: &str, configs: Vec<ConfigMap>) {
+    let same = shared
+        .view()
+        .config
+        .connectors
+        .get(name)
+        .is_some_and(|e| e.tasks == configs);
+    if same {
+        return;
+    }
+    let mut records: Vec<ConfigRecord> = configs
+        .iter()
+        .enumerate()
+        .map(|(n, config)| ConfigRecord::Task {
+            connector: name.to_string(),
+            task: u32::try_from(n).unwrap_or(u32::MAX),
+            config: Some(config.clone()),
+        })
+        .collect();
+    records.push(ConfigRecord::Commit {
+        connector: name.to_string(),
+        tasks: u32::try_from(configs.len()).unwrap_or(u32::MAX),
+    });
+    match shared.write(&records) {
+        Ok(()) => tracing::info!(
+            connector = name,
+            tasks = configs.len(),
+            "wrote task configs"
+        ),
+        Err(e) => tracing::error!(connector = name, "cannot write task configs: {e}"),
+    }
+}

@@ -1,0 +1,371 @@
+//! Distributed mode with real worker processes on one loopback broker: connectors created through
+//! any worker run somewhere in the cluster; a worker killed with `kill -9` has its tasks run
+//! elsewhere; a worker stopped with SIGTERM hands over at once; a restarted cluster comes back
+//! from its internal topics; internal topics are checked.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use serde_json::{Value, json};
+use wasm_connect_tests::{
+    BrokerProcess, WorkerProcess, distributed_properties, free_port, worker_binary,
+};
+
+/// A cluster of distributed workers on one broker.
+struct Cluster {
+    dir: tempfile::TempDir,
+    broker: BrokerProcess,
+    group: String,
+    workers: Vec<Option<WorkerProcess>>,
+    ports: Vec<u16>,
+}
+
+impl Cluster {
+    fn start(workers: usize) -> Result<Cluster> {
+        let dir = tempfile::tempdir()?;
+        let broker = BrokerProcess::start(dir.path())?;
+        let mut cluster = Cluster {
+            dir,
+            broker,
+            group: "connect-cluster".into(),
+            workers: Vec::new(),
+            ports: Vec::new(),
+        };
+        for _ in 0..workers {
+            cluster.add_worker()?;
+        }
+        Ok(cluster)
+    }
+
+    fn add_worker(&mut self) -> Result<usize> {
+        let port = free_port()?;
+        self.ports.push(port);
+        self.workers.push(None);
+        let index = self.workers.len() - 1;
+        self.restart_worker(index)?;
+        Ok(index)
+    }
+
+    fn restart_worker(&mut self, index: usize) -> Result<()> {
+        let port = self.ports[index];
+        let props =
+            distributed_properties(self.dir.path(), &self.broker.bootstrap, port, &self.group)?;
+        let worker = WorkerProcess::start_distributed(
+            self.dir.path(),
+            &props,
+            port,
+            &format!(
+                "worker-{index}-{}.log",
+                Instant::now().elapsed().as_nanos() + port as u128
+            ),
+        )?;
+        self.workers[index] = Some(worker);
+        Ok(())
+    }
+
+    fn worker(&self, index: usize) -> Result<&WorkerProcess> {
+        self.workers[index].as_ref().context("worker is down")
+    }
+
+    fn live(&self) -> impl Iterator<Item = &WorkerProcess> {
+        self.workers.iter().flatten()
+    }
+
+    /// The index of the worker whose REST id is `worker_id`.
+    fn index_of(&self, worker_id: &str) -> Option<usize> {
+        self.ports
+            .iter()
+            .position(|p| worker_id == format!("127.0.0.1:{p}"))
+    }
+
+    fn logs(&self) -> String {
+        let mut out = String::new();
+        for (i, w) in self.workers.iter().enumerate() {
+            if let Some(w) = w {
+                out.push_str(&format!(
+                    "--- worker {i}\n{}\n",
+                    tail(&w.process.output(), 60)
+                ));
+            }
+        }
+        out
+    }
+
+    /// Wait until a live worker reports a status of `connector` that passes `check`.
+    fn wait_status(
+        &self,
+        connector: &str,
+        timeout: Duration,
+        check: impl Fn(&Value) -> bool,
+    ) -> Result<Value> {
+        let deadline = Instant::now() + timeout;
+        let mut last = Value::Null;
+        while Instant::now() < deadline {
+            for worker in self.live() {
+                if let Ok((200, status)) =
+                    worker.call("GET", &format!("/connectors/{connector}/status"), None)
+                {
+                    if check(&status) {
+                        return Ok(status);
+                    }
+                    last = status;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        bail!(
+            "status of {connector} never matched; last: {last}\n{}",
+            self.logs()
+        )
+    }
+}
+
+fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+fn all_running(status: &Value, tasks: usize) -> bool {
+    status["connector"]["state"] == "RUNNING"
+        && status["tasks"]
+            .as_array()
+            .is_some_and(|t| t.len() == tasks && t.iter().all(|t| t["state"] == "RUNNING"))
+}
+
+fn lines_of(path: &Path) -> BTreeSet<String> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+fn wait_for_all_lines(
+    cluster: &Cluster,
+    path: &Path,
+    expected: &BTreeSet<String>,
+    timeout: Duration,
+) -> Result<()> {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if lines_of(path).is_superset(expected) {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let missing: Vec<_> = expected
+        .difference(&lines_of(path))
+        .take(10)
+        .cloned()
+        .collect();
+    bail!(
+        "lines missing from {}: {missing:?}…\n{}",
+        path.display(),
+        cluster.logs()
+    )
+}
+
+fn append_lines(path: &Path, range: std::ops::Range<usize>) -> Result<BTreeSet<String>> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    let mut lines = BTreeSet::new();
+    for i in range {
+        let line = format!("line-{i:06}");
+        writeln!(file, "{line}")?;
+        lines.insert(line);
+    }
+    Ok(lines)
+}
+
+/// Create a file source and a file sink through worker `via`.
+fn create_pipeline(cluster: &Cluster, via: usize, input: &Path, output: &Path) -> Result<()> {
+    let worker = cluster.worker(via)?;
+    let (code, body) = worker.call(
+        "POST",
+        "/connectors",
+        Some(json!({"name": "source", "config": {
+            "connector.class": "FileStreamSource",
+            "file": input.display().to_string(),
+            "topic": "lines",
+            "topic.creation.default.partitions": "1",
+            "topic.creation.default.replication.factor": "1",
+        }})),
+    )?;
+    anyhow::ensure!(
+        code == 201,
+        "create source: {code} {body}\n{}",
+        cluster.logs()
+    );
+    let (code, body) = worker.call(
+        "POST",
+        "/connectors",
+        Some(json!({"name": "sink", "config": {
+            "connector.class": "FileStreamSink",
+            "file": output.display().to_string(),
+            "topics": "lines",
+        }})),
+    )?;
+    anyhow::ensure!(
+        code == 201,
+        "create sink: {code} {body}\n{}",
+        cluster.logs()
+    );
+    Ok(())
+}
+
+#[test]
+fn tasks_of_a_killed_worker_run_elsewhere_and_nothing_is_lost() -> Result<()> {
+    let mut cluster = Cluster::start(3)?;
+    let input = cluster.dir.path().join("in.txt");
+    let output = cluster.dir.path().join("out.txt");
+    let mut expected = append_lines(&input, 0..200)?;
+    create_pipeline(&cluster, 1, &input, &output)?;
+    // Every worker answers for every connector, wherever it runs.
+    for name in ["source", "sink"] {
+        cluster.wait_status(name, Duration::from_secs(60), |s| all_running(s, 1))?;
+    }
+    for worker in cluster.live() {
+        let (code, names) = worker.call("GET", "/connectors", None)?;
+        assert_eq!(code, 200);
+        assert_eq!(names, json!(["sink", "source"]));
+    }
+    wait_for_all_lines(&cluster, &output, &expected, Duration::from_secs(60))?;
+
+    // kill -9 the worker running the sink task.
+    let status = cluster.wait_status("sink", Duration::from_secs(10), |s| all_running(s, 1))?;
+    let owner = status["tasks"][0]["worker_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let victim = cluster
+        .index_of(&owner)
+        .with_context(|| format!("unknown worker {owner}"))?;
+    cluster.workers[victim]
+        .as_mut()
+        .context("owner is up")?
+        .process
+        .kill9()?;
+    cluster.workers[victim] = None;
+    let killed = Instant::now();
+    expected.extend(append_lines(&input, 200..400)?);
+    let status = cluster.wait_status("sink", Duration::from_secs(30), |s| {
+        all_running(s, 1) && s["tasks"][0]["worker_id"] != owner.as_str()
+    })?;
+    let took = killed.elapsed();
+    // session.timeout.ms (3 s) + scheduled.rebalance.max.delay.ms (1 s) + 2 s.
+    assert!(
+        took < Duration::from_secs(6) + Duration::from_secs(4),
+        "failover took {took:?}: {status}"
+    );
+    wait_for_all_lines(&cluster, &output, &expected, Duration::from_secs(60))?;
+
+    // SIGTERM the worker now running the sink: handed over at once.
+    let owner = status["tasks"][0]["worker_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let leaving = cluster.index_of(&owner).context("owner")?;
+    let stopped = Instant::now();
+    cluster.workers[leaving]
+        .as_mut()
+        .context("up")?
+        .process
+        .terminate(Duration::from_secs(30))?;
+    cluster.workers[leaving] = None;
+    cluster.wait_status("sink", Duration::from_secs(10), |s| {
+        all_running(s, 1) && s["tasks"][0]["worker_id"] != owner.as_str()
+    })?;
+    let handover = stopped.elapsed();
+    assert!(
+        handover < Duration::from_secs(2) + Duration::from_secs(3),
+        "handover took {handover:?}"
+    );
+    expected.extend(append_lines(&input, 400..500)?);
+    wait_for_all_lines(&cluster, &output, &expected, Duration::from_secs(60))?;
+    Ok(())
+}
+
+#[test]
+fn a_restarted_cluster_comes_back_from_its_internal_topics() -> Result<()> {
+    let mut cluster = Cluster::start(2)?;
+    let input = cluster.dir.path().join("in.txt");
+    let output = cluster.dir.path().join("out.txt");
+    let mut expected = append_lines(&input, 0..50)?;
+    create_pipeline(&cluster, 0, &input, &output)?;
+    cluster.wait_status("sink", Duration::from_secs(60), |s| all_running(s, 1))?;
+    wait_for_all_lines(&cluster, &output, &expected, Duration::from_secs(60))?;
+    let (code, _) = cluster
+        .worker(1)?
+        .call("PUT", "/connectors/source/pause", None)?;
+    assert_eq!(code, 202);
+    cluster.wait_status("source", Duration::from_secs(30), |s| {
+        s["tasks"][0]["state"] == "PAUSED"
+    })?;
+
+    for i in 0..2 {
+        cluster.workers[i]
+            .as_mut()
+            .context("up")?
+            .process
+            .terminate(Duration::from_secs(30))?;
+        cluster.workers[i] = None;
+    }
+    expected.extend(append_lines(&input, 50..80)?);
+    for i in 0..2 {
+        cluster.restart_worker(i)?;
+    }
+    // Connectors, task configs and the paused state come back.
+    let status = cluster.wait_status("source", Duration::from_secs(60), |s| {
+        s["tasks"][0]["state"] == "PAUSED"
+    })?;
+    assert_eq!(status["connector"]["state"], "PAUSED", "{status}");
+    let (_, tasks) = cluster
+        .worker(0)?
+        .call("GET", "/connectors/source/tasks", None)?;
+    assert_eq!(tasks.as_array().map(Vec::len), Some(1), "{tasks}");
+    cluster.wait_status("sink", Duration::from_secs(60), |s| all_running(s, 1))?;
+    // Resume: the source continues from its committed offset (no line is read twice).
+    let (code, _) = cluster
+        .worker(0)?
+        .call("PUT", "/connectors/source/resume", None)?;
+    assert_eq!(code, 202);
+    wait_for_all_lines(&cluster, &output, &expected, Duration::from_secs(60))?;
+    std::thread::sleep(Duration::from_secs(1));
+    let written = std::fs::read_to_string(&output)?;
+    assert_eq!(written.lines().count(), 80, "each line once:\n{written}");
+    Ok(())
+}
+
+#[test]
+fn a_config_topic_with_two_partitions_stops_the_worker() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let broker = BrokerProcess::start(dir.path())?;
+    // The group `bad` uses config topic `bad-configs`: create it first, with two partitions.
+    let admin: rdkafka::admin::AdminClient<rdkafka::client::DefaultClientContext> =
+        rdkafka::ClientConfig::new()
+            .set("bootstrap.servers", &broker.bootstrap)
+            .create()?;
+    let topic =
+        rdkafka::admin::NewTopic::new("bad-configs", 2, rdkafka::admin::TopicReplication::Fixed(1))
+            .set("cleanup.policy", "compact");
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(admin.create_topics([&topic], &rdkafka::admin::AdminOptions::new()))?;
+    let port = free_port()?;
+    let props = distributed_properties(dir.path(), &broker.bootstrap, port, "bad")?;
+    let out = std::process::Command::new(worker_binary()?)
+        .arg("distributed")
+        .arg(&props)
+        .output()?;
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("bad-configs") && stderr.contains("single partition"),
+        "{stderr}"
+    );
+    Ok(())
+}
