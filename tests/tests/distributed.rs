@@ -369,3 +369,127 @@ fn a_config_topic_with_two_partitions_stops_the_worker() -> Result<()> {
     );
     Ok(())
 }
+
+/// How often each worker log says it started `work` (Debug form of the work item).
+fn starts(cluster: &Cluster, dir: &Path, work: &str) -> usize {
+    let needle = format!("starting work={work}");
+    let _ = cluster;
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("worker-"))
+        .map(|e| {
+            std::fs::read_to_string(e.path())
+                .unwrap_or_default()
+                .matches(&needle)
+                .count()
+        })
+        .sum()
+}
+
+#[test]
+fn a_joining_worker_takes_some_tasks_and_the_others_keep_running() -> Result<()> {
+    let mut cluster = Cluster::start(3)?;
+    let admin: rdkafka::admin::AdminClient<rdkafka::client::DefaultClientContext> =
+        rdkafka::ClientConfig::new()
+            .set("bootstrap.servers", &cluster.broker.bootstrap)
+            .create()?;
+    let topic =
+        rdkafka::admin::NewTopic::new("wide", 6, rdkafka::admin::TopicReplication::Fixed(1));
+    tokio::runtime::Runtime::new()?
+        .block_on(admin.create_topics([&topic], &rdkafka::admin::AdminOptions::new()))?;
+    let output = cluster.dir.path().join("wide.txt");
+    let (code, body) = cluster.worker(2)?.call(
+        "POST",
+        "/connectors",
+        Some(json!({"name": "many", "config": {
+            "connector.class": "FileStreamSink",
+            "file": output.display().to_string(),
+            "topics": "wide",
+            "tasks.max": "6",
+        }})),
+    )?;
+    anyhow::ensure!(code == 201, "{code} {body}");
+    let before = cluster.wait_status("many", Duration::from_secs(60), |s| all_running(s, 6))?;
+    let owner = |status: &Value, task: usize| {
+        status["tasks"][task]["worker_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let newcomer = cluster.add_worker()?;
+    let newcomer_id = format!("127.0.0.1:{}", cluster.ports[newcomer]);
+    let after = cluster.wait_status("many", Duration::from_secs(60), |s| {
+        all_running(s, 6) && (0..6).any(|t| owner(s, t) == newcomer_id)
+    })?;
+    // Settle: the assignment is stable and balanced (6 tasks on 4 workers: 1 or 2 each).
+    std::thread::sleep(Duration::from_secs(3));
+    let settled = cluster.wait_status("many", Duration::from_secs(30), |s| all_running(s, 6))?;
+    let mut per_worker = std::collections::BTreeMap::<String, usize>::new();
+    for t in 0..6 {
+        *per_worker.entry(owner(&settled, t)).or_default() += 1;
+    }
+    assert!(
+        per_worker.values().all(|n| (1..=2).contains(n)),
+        "unbalanced: {per_worker:?}"
+    );
+    let dir = cluster.dir.path().to_path_buf();
+    for t in 0..6 {
+        let work = format!("Task {{ connector: \"many\", task: {t} }}");
+        if owner(&before, t) == owner(&settled, t) {
+            assert_eq!(
+                starts(&cluster, &dir, &work),
+                1,
+                "task {t} did not move ({}) but was restarted\n{after}\n{}",
+                owner(&settled, t),
+                cluster.logs()
+            );
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn a_rolling_restart_loses_nothing_and_keeps_order() -> Result<()> {
+    let mut cluster = Cluster::start(3)?;
+    let input = cluster.dir.path().join("in.txt");
+    let output = cluster.dir.path().join("out.txt");
+    let mut expected = append_lines(&input, 0..100)?;
+    create_pipeline(&cluster, 0, &input, &output)?;
+    cluster.wait_status("sink", Duration::from_secs(60), |s| all_running(s, 1))?;
+    let mut next = 100;
+    for i in 0..3 {
+        cluster.workers[i]
+            .as_mut()
+            .context("up")?
+            .process
+            .terminate(Duration::from_secs(30))?;
+        cluster.workers[i] = None;
+        expected.extend(append_lines(&input, next..next + 100)?);
+        next += 100;
+        cluster.restart_worker(i)?;
+        cluster.wait_status("sink", Duration::from_secs(60), |s| all_running(s, 1))?;
+        cluster.wait_status("source", Duration::from_secs(60), |s| all_running(s, 1))?;
+        expected.extend(append_lines(&input, next..next + 100)?);
+        next += 100;
+    }
+    wait_for_all_lines(&cluster, &output, &expected, Duration::from_secs(90))?;
+    std::thread::sleep(Duration::from_secs(1));
+    let written: Vec<String> = std::fs::read_to_string(&output)?
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let mut sorted = written.clone();
+    sorted.sort();
+    assert_eq!(
+        written, sorted,
+        "the sink output of the single partition is in order"
+    );
+    assert_eq!(
+        written.len(),
+        expected.len(),
+        "each record exactly once after graceful restarts"
+    );
+    Ok(())
+}

@@ -149,6 +149,15 @@ impl DistributedHerder {
             .name("distributed-herder".into())
             .spawn(move || Driver::new(driver_shared, coordinator, reader).run(&stopped))
             .map_err(|e| e.to_string())?;
+        // Serve REST only once this worker knows the cluster: caught up with the config topic and
+        // a leader known (Kafka Connect answers 409 until then).
+        let deadline = Instant::now() + distributed.session_timeout * 2 + Duration::from_secs(10);
+        while shared.view().leader.is_none() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        if shared.view().leader.is_none() {
+            tracing::warn!("no leader known yet; REST writes answer 409 until one is");
+        }
         Ok(DistributedHerder {
             shared,
             stop,
