@@ -12,7 +12,7 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use wasm_connect_coordination::{Action, Coordinator, CoordinatorConfig, Work};
+use wasm_connect_coordination::{Action, CoordinationRecord, Coordinator, CoordinatorConfig, Work};
 
 use super::catalog;
 use super::prepare::PreparedConnector;
@@ -67,9 +67,28 @@ struct Shared {
     status: StatusStore,
     offsets: Arc<KafkaOffsetStore>,
     worker_id: String,
+    /// Validated connector configs, so that starting a task does not validate again.
+    prepared: Mutex<BTreeMap<String, (ConfigMap, Arc<PreparedConnector>)>>,
 }
 
 impl Shared {
+    /// The connector's config, validated and prepared (cached per config).
+    fn prepared(
+        &self,
+        name: &str,
+        config: &ConfigMap,
+    ) -> Result<Arc<PreparedConnector>, HerderError> {
+        let mut cache = self.prepared.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((cached, prepared)) = cache.get(name)
+            && cached == config
+        {
+            return Ok(prepared.clone());
+        }
+        let prepared = Arc::new(PreparedConnector::prepare(&self.ctx, config)?);
+        cache.insert(name.to_string(), (config.clone(), prepared.clone()));
+        Ok(prepared)
+    }
+
     fn view(&self) -> MutexGuard<'_, View> {
         self.view.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -132,6 +151,7 @@ impl DistributedHerder {
             status,
             offsets,
             worker_id: worker_id.clone(),
+            prepared: Mutex::new(BTreeMap::new()),
         });
         let coordinator = Coordinator::new(
             worker_id,
@@ -656,6 +676,9 @@ struct Driver {
     shared: Arc<Shared>,
     coordinator: Coordinator,
     reader: TopicReader,
+    /// Slow actions (starting and stopping work, and the records that must follow them), carried
+    /// out in order on their own thread so that this thread keeps reading and heartbeating.
+    executor: Option<Executor>,
     started: Instant,
     /// Statuses last written to the status topic, by key.
     published: BTreeMap<String, (ConnectorState, Option<String>)>,
@@ -663,10 +686,12 @@ struct Driver {
 
 impl Driver {
     fn new(shared: Arc<Shared>, coordinator: Coordinator, reader: TopicReader) -> Driver {
+        let executor = Executor::start(shared.clone());
         Driver {
             shared,
             coordinator,
             reader,
+            executor: Some(executor),
             started: Instant::now(),
             published: BTreeMap::new(),
         }
@@ -719,6 +744,9 @@ impl Driver {
         tracing::info!("leaving the cluster");
         let actions = self.coordinator.leave();
         self.execute(actions);
+        if let Some(executor) = self.executor.take() {
+            executor.finish();
+        }
         self.publish_statuses();
     }
 
@@ -777,8 +805,8 @@ impl Driver {
                     .is_some_and(|l| l.config != *config);
                 if changed {
                     let work = Work::Connector(name.clone());
-                    self.stop(&work);
-                    self.start(&work);
+                    self.enqueue(Action::Stop(work.clone()));
+                    self.enqueue(Action::Start(work));
                 }
             }
             ConfigRecord::Commit { connector, .. } => {
@@ -804,8 +832,8 @@ impl Driver {
                         .collect()
                 };
                 for work in stale {
-                    self.stop(&work);
-                    self.start(&work);
+                    self.enqueue(Action::Stop(work.clone()));
+                    self.enqueue(Action::Start(work));
                 }
             }
             ConfigRecord::TargetState { connector, state } => {
@@ -852,7 +880,8 @@ impl Driver {
                     }
                 }
                 for work in restart {
-                    restart_local(&self.shared, &work);
+                    self.enqueue(Action::Stop(work.clone()));
+                    self.enqueue(Action::Start(work));
                 }
             }
             _ => {}
@@ -887,32 +916,35 @@ impl Driver {
             .unwrap_or_default();
     }
 
+    /// Heartbeats and proposals are written at once; starts, stops and what follows them (a
+    /// release after stops) go to the executor, in order.
     fn execute(&mut self, actions: Vec<Action>) {
         for action in actions {
             match action {
-                Action::Write(record) => {
+                Action::Write(
+                    record @ (CoordinationRecord::Heartbeat { .. }
+                    | CoordinationRecord::Assignment(_)),
+                ) => {
                     if let Err(e) = self.shared.write(&[ConfigRecord::Coordination(record)]) {
                         tracing::warn!("cannot write a coordination record: {e}");
                     }
                 }
-                Action::Start(work) => self.start(&work),
-                Action::Stop(work) => self.stop(&work),
+                other => self.enqueue(other),
             }
         }
     }
 
-    fn start(&mut self, work: &Work) {
-        tracing::info!(
-            ?work,
-            generation = self.coordinator.generation(),
-            "starting"
-        );
-        start_local(&self.shared, work);
-    }
-
-    fn stop(&mut self, work: &Work) {
-        tracing::info!(?work, "stopping");
-        stop_local(&self.shared, work);
+    fn enqueue(&mut self, action: Action) {
+        if let Action::Start(work) = &action {
+            tracing::info!(
+                ?work,
+                generation = self.coordinator.generation(),
+                "starting"
+            );
+        }
+        if let Some(executor) = &self.executor {
+            executor.submit(action);
+        }
     }
 
     /// Write the statuses of work running here that changed since last time.
@@ -955,6 +987,49 @@ impl Driver {
     }
 }
 
+/// Runs slow actions in order on a thread of their own.
+struct Executor {
+    queue: mpsc::Sender<Action>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Executor {
+    fn start(shared: Arc<Shared>) -> Executor {
+        let (queue, actions) = mpsc::channel::<Action>();
+        let span = tracing::info_span!("herder", worker = %shared.worker_id);
+        let thread = std::thread::spawn(move || {
+            let _enter = span.enter();
+            for action in actions {
+                match action {
+                    Action::Start(work) => start_local(&shared, &work),
+                    Action::Stop(work) => {
+                        tracing::info!(?work, "stopping");
+                        stop_local(&shared, &work);
+                    }
+                    Action::Write(record) => {
+                        if let Err(e) = shared.write(&[ConfigRecord::Coordination(record)]) {
+                            tracing::warn!("cannot write a coordination record: {e}");
+                        }
+                    }
+                }
+            }
+        });
+        Executor { queue, thread }
+    }
+
+    fn submit(&self, action: Action) {
+        if self.queue.send(action).is_err() {
+            tracing::error!("the herder's executor thread has stopped");
+        }
+    }
+
+    /// Carry out everything queued, then stop.
+    fn finish(self) {
+        drop(self.queue);
+        let _ = self.thread.join();
+    }
+}
+
 /// Start `work` on this worker (a failure to start is a FAILED status, not an error).
 fn start_local(shared: &Arc<Shared>, work: &Work) {
     let ctx = &shared.ctx;
@@ -977,7 +1052,11 @@ fn start_local(shared: &Arc<Shared>, work: &Work) {
         (entry.config.clone(), entry.target, task_config)
     };
     let paused = target == TargetState::Paused;
-    let prepared = PreparedConnector::prepare(ctx, &config);
+    let name = match work {
+        Work::Connector(c) => c,
+        Work::Task { connector, .. } => connector,
+    };
+    let prepared = shared.prepared(name, &config);
     match work {
         Work::Connector(name) => {
             let status = StatusCell::new();
