@@ -493,3 +493,68 @@ fn a_rolling_restart_loses_nothing_and_keeps_order() -> Result<()> {
     );
     Ok(())
 }
+
+#[test]
+fn internal_topics_are_created_compacted_and_checked() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let broker = BrokerProcess::start(dir.path())?;
+    let port = free_port()?;
+    let props = distributed_properties(dir.path(), &broker.bootstrap, port, "made")?;
+    let worker = WorkerProcess::start_distributed(dir.path(), &props, port, "worker-made.log")?;
+    let admin: rdkafka::admin::AdminClient<rdkafka::client::DefaultClientContext> =
+        rdkafka::ClientConfig::new()
+            .set("bootstrap.servers", &broker.bootstrap)
+            .create()?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    let metadata = rdkafka::consumer::Consumer::fetch_metadata(
+        &rdkafka::ClientConfig::new()
+            .set("bootstrap.servers", &broker.bootstrap)
+            .create::<rdkafka::consumer::BaseConsumer>()?,
+        None,
+        Duration::from_secs(10),
+    )?;
+    let partitions = |name: &str| {
+        metadata
+            .topics()
+            .iter()
+            .find(|t| t.name() == name)
+            .map(|t| t.partitions().len())
+    };
+    assert_eq!(partitions("made-configs"), Some(1));
+    assert_eq!(partitions("made-offsets"), Some(3));
+    assert_eq!(partitions("made-status"), Some(2));
+    for topic in ["made-configs", "made-offsets", "made-status"] {
+        let described = runtime.block_on(admin.describe_configs(
+            [&rdkafka::admin::ResourceSpecifier::Topic(topic)],
+            &rdkafka::admin::AdminOptions::new(),
+        ))?;
+        let policy = described
+            .into_iter()
+            .flatten()
+            .find_map(|r| r.get("cleanup.policy").and_then(|e| e.value.clone()));
+        assert_eq!(policy.as_deref(), Some("compact"), "{topic}");
+    }
+    drop(worker);
+
+    // A pre-existing config topic that is not compacted stops the worker with the fix in the error.
+    let topic = rdkafka::admin::NewTopic::new(
+        "loose-configs",
+        1,
+        rdkafka::admin::TopicReplication::Fixed(1),
+    )
+    .set("cleanup.policy", "delete");
+    runtime.block_on(admin.create_topics([&topic], &rdkafka::admin::AdminOptions::new()))?;
+    let port = free_port()?;
+    let props = distributed_properties(dir.path(), &broker.bootstrap, port, "loose")?;
+    let out = std::process::Command::new(worker_binary()?)
+        .arg("distributed")
+        .arg(&props)
+        .output()?;
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("loose-configs") && stderr.contains("cleanup.policy=compact"),
+        "{stderr}"
+    );
+    Ok(())
+}
