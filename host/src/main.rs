@@ -65,6 +65,10 @@ enum Command {
         /// (no broker) instead of the pipeline.
         #[arg(long)]
         transforms: bool,
+        /// Measure failover of a distributed cluster of three worker processes: `kill -9` and
+        /// SIGTERM of the worker running a task, until the task runs elsewhere.
+        #[arg(long, conflicts_with = "transforms")]
+        failover: bool,
     },
 }
 
@@ -133,9 +137,16 @@ async fn main() -> ExitCode {
         Command::Demo { lines } => wasm_connect::demo::run(lines, shutdown)
             .await
             .map_err(|e| e.to_string()),
+        Command::Bench { failover: true, .. } => {
+            tokio::task::spawn_blocking(wasm_connect::bench::failover::run)
+                .await
+                .map_err(|e| e.to_string())
+                .and_then(|r| r.map_err(|e| format!("{e:#}")))
+        }
         Command::Bench {
             records,
             transforms: true,
+            ..
         } => tokio::task::spawn_blocking(move || {
             wasm_connect::bench::transforms::run(
                 records.unwrap_or(wasm_connect::bench::transforms::DEFAULT_RECORDS),
@@ -147,6 +158,7 @@ async fn main() -> ExitCode {
         Command::Bench {
             records,
             transforms: false,
+            ..
         } => wasm_connect::bench::run(records.unwrap_or(200_000))
             .await
             .map_err(|e| e.to_string()),

@@ -103,15 +103,18 @@ pub struct Coordinator {
     last_release_sent_ms: Option<u64>,
     /// Bumped at every `on_work`.
     work_version: u64,
+    /// (log revision, work version, may run) at the latest reconciliation: the same inputs give
+    /// the same Stops and Starts (none), so it is skipped.
+    reconciled: Option<(u64, u64, bool)>,
     /// The inputs of the latest target that needed no proposal: the same inputs give the same
     /// answer, so the leader does not recompute it at every tick.
     settled_inputs: Option<TargetInputs>,
 }
 
-/// What a target depends on (besides the log state, summarized by its position).
+/// What a target depends on (besides the log state, summarized by its revision).
 #[derive(Clone, Debug, PartialEq)]
 struct TargetInputs {
-    log_position: u64,
+    log_revision: u64,
     work_version: u64,
     live: BTreeMap<WorkerId, Member>,
     reserved: BTreeMap<WorkerId, Member>,
@@ -142,6 +145,7 @@ impl Coordinator {
             unconfirmed: None,
             last_release_sent_ms: None,
             work_version: 0,
+            reconciled: None,
             settled_inputs: None,
         }
     }
@@ -150,6 +154,7 @@ impl Coordinator {
     pub fn on_record(&mut self, record: &CoordinationRecord, now_ms: u64) -> Vec<Action> {
         self.observe_time(now_ms);
         let mut accepted_change = None;
+        let mut own_heartbeat = false;
         match record {
             CoordinationRecord::Heartbeat {
                 worker,
@@ -160,7 +165,7 @@ impl Coordinator {
                 if self.log.apply_heartbeat(worker, incarnation, url) == HeartbeatEffect::Current {
                     self.last_heard_ms.insert(worker.clone(), now_ms);
                     if *worker == self.me && *incarnation == self.incarnation {
-                        self.own_heartbeat_read_back(*seq);
+                        own_heartbeat = self.own_heartbeat_read_back(*seq);
                     }
                 }
             }
@@ -214,6 +219,9 @@ impl Coordinator {
         }
         let mut actions = Vec::new();
         self.after_change(now_ms, accepted_change, &mut actions);
+        if own_heartbeat {
+            self.retry_releases(now_ms, &mut actions);
+        }
         actions
     }
 
@@ -286,7 +294,6 @@ impl Coordinator {
             self.log.confirm_owners();
         }
         self.after_change(now_ms, None, &mut actions);
-        self.retry_releases(now_ms, &mut actions);
         self.maybe_propose(now_ms, &mut actions);
         actions
     }
@@ -373,16 +380,20 @@ impl Coordinator {
             .is_some_and(|sent| now_ms < sent.saturating_add(self.config.session_timeout_ms))
     }
 
-    fn own_heartbeat_read_back(&mut self, seq: u64) {
+    /// Notes that own heartbeat `seq` was read back; returns whether it moved the horizon.
+    fn own_heartbeat_read_back(&mut self, seq: u64) -> bool {
+        let mut moved = false;
         while let Some(&(sent_seq, sent_ms)) = self.heartbeats_in_flight.front() {
             if sent_seq > seq {
                 break;
             }
             self.heartbeats_in_flight.pop_front();
-            if sent_seq == seq {
-                self.horizon_ms = Some(self.horizon_ms.map_or(sent_ms, |h| h.max(sent_ms)));
+            if sent_seq == seq && self.horizon_ms.is_none_or(|h| sent_ms > h) {
+                self.horizon_ms = Some(sent_ms);
+                moved = true;
             }
         }
+        moved
     }
 
     /// What the accepted assignment gives to this incarnation.
@@ -541,6 +552,7 @@ impl Coordinator {
             for work in std::mem::take(&mut self.running) {
                 actions.push(Action::Stop(work));
             }
+            self.reconciled = None;
             let owned: Vec<Work> = self.owned_by_me().into_iter().collect();
             if !owned.is_empty() {
                 actions.push(self.released(generation, owned));
@@ -575,7 +587,7 @@ impl Coordinator {
 
     /// Writes `Released` again for what this worker gave back but still owns in the log once a
     /// heartbeat sent after the last `Released` has been read back: writes land in order, so that
-    /// `Released` was lost (a failed write).
+    /// `Released` was lost (a failed write). Checked when an own heartbeat is read back.
     fn retry_releases(&mut self, now_ms: u64, actions: &mut Vec<Action>) {
         let later_heartbeat_read = match (self.horizon_ms, self.last_release_sent_ms) {
             (Some(horizon), Some(sent)) => horizon > sent,
@@ -611,6 +623,11 @@ impl Coordinator {
     /// Stops what this worker should not run and starts what it should.
     fn reconcile(&mut self, now_ms: u64, actions: &mut Vec<Action>) {
         let can_run = self.caught_up && !self.fenced && !self.left && self.fresh(now_ms);
+        let inputs = (self.log.revision(), self.work_version, can_run);
+        if self.reconciled == Some(inputs) {
+            return;
+        }
+        self.reconciled = Some(inputs);
         let desired: BTreeSet<Work> = if can_run {
             // Owned too: work handed back with `Released` stays in the assignment but is not ours.
             self.my_work()
@@ -654,7 +671,7 @@ impl Coordinator {
         let live = self.live_members();
         let reserved = self.reserved_members(&live, horizon_ms);
         let inputs = TargetInputs {
-            log_position: self.log.position(),
+            log_revision: self.log.revision(),
             work_version: self.work_version,
             live,
             reserved,

@@ -12,7 +12,7 @@
 //! - the whole protocol is this crate's pure code, driven by [`Coordinator::on_record`],
 //!   [`Coordinator::on_work`], [`Coordinator::caught_up`] and [`Coordinator::tick`], and it is
 //!   tested under a deterministic simulation with crashes, restarts, partitions, slow readers,
-//!   clock drift and compaction (`tests/simulation.rs`).
+//!   lost writes, clock drift and compaction (`tests/simulation.rs`).
 //!
 //! # The protocol
 //!
@@ -48,7 +48,13 @@
 //!
 //! **Each worker**, on an accepted assignment, stops what is no longer its own, then writes
 //! `Released` for it, and starts what is newly its own (only after the start-up replay). A worker
-//! that is not a member runs nothing.
+//! runs only what the accepted assignment gives it *and* it still owns; a worker that is not a
+//! member runs nothing.
+//!
+//! **Lost writes** (a failed produce) are tolerated: heartbeats recur; a proposal not read back
+//! within `session.timeout.ms` is made again; a lost `Leave` turns into a silent death; a
+//! `Released` whose effect is not in the log once a later own heartbeat has been read back is
+//! written again (writes must land in the order they were emitted, as with one producer).
 //!
 //! # Safety: no item runs on two workers at once
 //!
@@ -67,12 +73,14 @@
 //!   member M only when its horizon is `session.timeout.ms + scheduled.rebalance.max.delay.ms`
 //!   past the time it read M's last heartbeat.
 //!
-//! Then M's heartbeats that reached the log after that one reached it after the horizon, so M
-//! could not have read any of them before then; M stopped being fresh `session.timeout.ms` after
-//! sending its last heartbeat the leader saw, and fenced itself at its next tick, a full
-//! `scheduled.rebalance.max.delay.ms` before the horizon, hence before the new owner started. To
-//! run again M must read a new accepted assignment after one of its later heartbeats, i.e. after
-//! the leader's proposal position, and any such assignment has a generation that makes the
+//! Then every later heartbeat of M reached the log after the horizon (the leader would have read
+//! it otherwise), so M read none of them before the horizon. Until then the latest own heartbeat
+//! M had read back was at most the one the leader saw, sent no later than the leader read it:
+//! M stopped being fresh `session.timeout.ms` after that and fenced itself at its next tick, a
+//! full `scheduled.rebalance.max.delay.ms` before the horizon, hence before anyone could act on
+//! the proposal (written after the horizon). To run again, M must read, after one of its later
+//! heartbeats, a new accepted assignment or the release of all it owns; both come after the
+//! leader's read position, and an assignment accepted there has a generation that makes the
 //! proposal that dropped M be ignored. Read delays do not enter the argument (they only delay
 //! failover); the timing assumption is only this: **`scheduled.rebalance.max.delay.ms` exceeds
 //! the tick period, plus the time a worker takes to stop all its work, plus the difference the
@@ -100,7 +108,9 @@
 //! # Limits
 //!
 //! A worker whose writes reach the log while it cannot read it keeps being seen as live while it
-//! stays fenced; its work is handed back (`Released`) but may be given to it again.
+//! stays fenced; its work is handed back (`Released`) but may be given to it again. Two processes
+//! started with the same worker id: the incarnation heard last wins, the other never reads back
+//! its own heartbeats and stays fenced.
 
 mod coordinator;
 mod records;

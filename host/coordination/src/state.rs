@@ -50,6 +50,9 @@ pub(crate) enum HeartbeatEffect {
 pub(crate) struct LogState {
     /// Number of coordination records applied.
     position: u64,
+    /// Bumped whenever the state changes beyond a heartbeat of a known incarnation: owners,
+    /// assignments, incarnations, leaves (what targets and assignments depend on).
+    revision: u64,
     /// The latest accepted assignment.
     accepted: Option<Assignment>,
     /// Whether the latest Assignment record of the log was accepted (true before any). Compaction
@@ -146,6 +149,7 @@ impl LogState {
 
     /// Makes every tentative owner firm (the baseline is confirmed).
     pub fn confirm_owners(&mut self) {
+        self.revision += 1;
         for owner in self.owners.values_mut() {
             owner.tentative = false;
         }
@@ -169,7 +173,13 @@ impl LogState {
             left: false,
         };
         match self.workers.get_mut(worker) {
-            Some(known) if known.incarnation == incarnation => url.clone_into(&mut known.url),
+            Some(known) if known.incarnation == incarnation => {
+                if known.url != url {
+                    url.clone_into(&mut known.url);
+                    self.revision += 1;
+                }
+                return HeartbeatEffect::Current;
+            }
             Some(known) => {
                 let superseded = std::mem::replace(known, fresh_entry);
                 self.retired
@@ -179,12 +189,14 @@ impl LogState {
                 self.workers.insert(worker.to_owned(), fresh_entry);
             }
         }
+        self.revision += 1;
         HeartbeatEffect::Current
     }
 
     /// Applies a graceful leave: the incarnation is gone and owns nothing any more.
     pub fn apply_leave(&mut self, worker: &str, incarnation: &str) {
         self.position += 1;
+        self.revision += 1;
         self.retired
             .insert((worker.to_owned(), incarnation.to_owned()));
         self.owners
@@ -214,6 +226,7 @@ impl LogState {
             });
             if releases {
                 self.owners.remove(item);
+                self.revision += 1;
             }
         }
     }
@@ -221,6 +234,7 @@ impl LogState {
     /// Applies an Assignment record; returns whether it was accepted.
     pub fn apply_assignment(&mut self, assignment: &Assignment) -> bool {
         self.position += 1;
+        self.revision += 1;
         let accepted = self.accepts(assignment);
         self.latest_assignment_accepted = accepted;
         if !accepted {
@@ -265,8 +279,14 @@ impl LogState {
     }
 
     /// The number of records applied.
+    #[cfg(test)]
     pub fn position(&self) -> u64 {
         self.position
+    }
+
+    /// Changes whenever anything but the liveness of known incarnations changes.
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 }
 

@@ -4,8 +4,11 @@
 //!   rdkafka produce → consume loop on the same embedded broker;
 //! - [`transforms`] (`--transforms`): a chain of three Wasm transforms run by the task's
 //!   [`TransformChain`](crate::task::TransformChain) against the same logic written natively in
-//!   the host.
+//!   the host;
+//! - [`failover`] (`--failover`): time from `kill -9` and from SIGTERM of a distributed worker until
+//!   its task runs on another worker.
 
+pub mod failover;
 pub mod pipeline;
 pub mod transforms;
 

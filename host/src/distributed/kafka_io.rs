@@ -104,15 +104,30 @@ impl TopicReader {
         }
     }
 
-    /// The end offset of every partition now.
+    /// The end offset of every partition now (one ListOffsets request for all partitions).
     pub fn end_offsets(&self) -> Result<BTreeMap<i32, i64>, String> {
-        self.partitions
+        let mut query = TopicPartitionList::new();
+        for p in &self.partitions {
+            query
+                .add_partition_offset(&self.topic, *p, Offset::End)
+                .map_err(|e| e.to_string())?;
+        }
+        let answer = self
+            .consumer
+            .offsets_for_times(query, Duration::from_secs(10))
+            .map_err(|e| format!("cannot read the end of {}: {e}", self.topic))?;
+        answer
+            .elements()
             .iter()
-            .map(|p| {
-                self.consumer
-                    .fetch_watermarks(&self.topic, *p, Duration::from_secs(10))
-                    .map(|(_, high)| (*p, high))
-                    .map_err(|e| format!("cannot read the end of {}-{p}: {e}", self.topic))
+            .map(|e| match e.offset() {
+                Offset::Offset(end) => Ok((e.partition(), end)),
+                // An empty partition may answer "end" itself.
+                Offset::End | Offset::Beginning => Ok((e.partition(), 0)),
+                other => Err(format!(
+                    "cannot read the end of {}-{}: {other:?}",
+                    self.topic,
+                    e.partition()
+                )),
             })
             .collect()
     }

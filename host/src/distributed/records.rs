@@ -223,15 +223,7 @@ impl ConfigRecord {
                         .into_bytes(),
                 ),
             ),
-            ConfigRecord::Coordination(record) => {
-                let key = match record {
-                    CoordinationRecord::Heartbeat { worker, .. }
-                    | CoordinationRecord::Leave { worker, .. } => format!("worker-{worker}"),
-                    CoordinationRecord::Assignment(_) => "assignment".to_string(),
-                    CoordinationRecord::Released { worker, .. } => format!("released-{worker}"),
-                };
-                (key, serde_json::to_vec(record).ok())
-            }
+            ConfigRecord::Coordination(record) => (record.key(), serde_json::to_vec(record).ok()),
             ConfigRecord::Other(key) => (key.clone(), None),
         }
     }

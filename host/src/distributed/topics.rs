@@ -45,27 +45,33 @@ pub async fn ensure_internal_topics(
         },
     ];
     let names: Vec<String> = topics.iter().map(|t| t.name.to_string()).collect();
-    let (existing, _) = {
+    let existing = {
         let settings = settings.clone();
-        let names = names.clone();
         tokio::task::spawn_blocking(move || {
             partition_counts(&settings, &names, None, Duration::from_secs(30))
         })
         .await
         .map_err(|e| e.to_string())?
-        .map_err(|e| e.to_string())
-        .map(|counts| (counts, ()))?
+        .map_err(|e| e.to_string())?
     };
     let mut problems = Vec::new();
     for topic in &topics {
         match existing.get(topic.name) {
             None => {
+                // Compaction must not remove coordination records that a worker which is a few
+                // session timeouts behind still needs to read.
+                let lag = (config.session_timeout + config.rebalance_delay).as_millis() * 4;
+                let lag = lag.max(60_000).to_string();
+                let mut configs = vec![("cleanup.policy", "compact")];
+                if topic.setting == "config.storage.topic" {
+                    configs.push(("min.compaction.lag.ms", lag.as_str()));
+                }
                 ensure_topic(
                     settings,
                     topic.name,
                     topic.partitions,
                     topic.replication,
-                    &[("cleanup.policy", "compact")],
+                    &configs,
                 )
                 .await
                 .map_err(|e| format!("{} {}: {e}", topic.setting, topic.name))?;

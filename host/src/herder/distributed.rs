@@ -1091,7 +1091,10 @@ fn start_local(shared: &Arc<Shared>, work: &Work) {
             let Some(task_config) = task_config else {
                 return;
             };
-            if let Err(e) = shared.offsets.sync() {
+            let is_source = prepared
+                .as_ref()
+                .is_ok_and(|p| p.kind() == ComponentKind::Source);
+            if is_source && let Err(e) = shared.offsets.sync() {
                 tracing::warn!(
                     "cannot catch up with the offset topic before starting {connector}-{task}: {e}"
                 );
