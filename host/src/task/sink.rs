@@ -169,7 +169,7 @@ impl SinkTaskRunner {
                         tracing::debug!("consumer: {e}");
                         break;
                     }
-                    Err(e) => return Err(format!("consumer error: {e}")),
+                    Err(e) => return Err(format!("KAFKA_CONSUME failed: {e}")),
                 };
                 positions.insert(
                     (message.topic().to_string(), message.partition()),

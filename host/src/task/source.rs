@@ -42,7 +42,7 @@ impl ProducerContext for AckContext {
                     Err(poisoned) => poisoned.into_inner(),
                 };
                 failure.get_or_insert_with(|| {
-                    format!("failed to send a record to topic {topic}: {e}")
+                    format!("KAFKA_PRODUCE failed: cannot send a record to topic {topic}: {e}")
                 });
             }
         }
