@@ -300,7 +300,7 @@ fn java_float_string(v: f64, finite: bool, single: bool) -> String {
 
 /// Kafka's `Values.dateFormatFor(date).format(date)`, in UTC: before the end of the first day
 /// (including negative values) a time, on a day boundary a date, otherwise a timestamp.
-fn format_date(millis: i64) -> String {
+pub fn format_date(millis: i64) -> String {
     let time = || {
         let ms = millis.rem_euclid(MILLIS_PER_DAY);
         format!(
@@ -348,7 +348,8 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-fn base64_encode(bytes: &[u8]) -> String {
+/// Standard Base64 with padding (Java's `Base64.getEncoder()`).
+pub fn base64_encode(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {

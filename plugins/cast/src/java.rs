@@ -294,65 +294,9 @@ impl BigDecimal {
     }
 }
 
-/// Kafka's `Values.dateFormatFor(date).format(date)` for `millis` since the epoch, in UTC:
-/// `HH:mm:ss.SSS'Z'` below one day (including every instant before 1970), `yyyy-MM-dd` at an
-/// exact multiple of a day, otherwise `yyyy-MM-dd'T'HH:mm:ss.SSS'Z'`.
-pub fn format_date(millis: i64) -> String {
-    let of_day = millis.rem_euclid(MILLIS_PER_DAY);
-    let time = format!(
-        "{:02}:{:02}:{:02}.{:03}Z",
-        of_day / 3_600_000,
-        of_day / 60_000 % 60,
-        of_day / 1000 % 60,
-        of_day % 1000
-    );
-    if millis < MILLIS_PER_DAY {
-        return time;
-    }
-    let (year, month, day) = civil_from_days(millis.div_euclid(MILLIS_PER_DAY));
-    let date = format!("{year:04}-{month:02}-{day:02}");
-    if of_day == 0 {
-        date
-    } else {
-        format!("{date}T{time}")
-    }
-}
-
-/// Gregorian (year, month, day) of `days` since 1970-01-01 (Howard Hinnant's `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
-/// Standard Base64 with padding (Java's `Base64.getEncoder()`).
-pub fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
+/// Kafka's `Values.dateFormatFor(date).format(date)` (UTC), and Java's standard Base64: shared
+/// with the data model's `Values` port.
+pub use wasm_connect_sdk::types::values::{base64_encode as base64, format_date};
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
