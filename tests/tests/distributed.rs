@@ -257,9 +257,10 @@ fn tasks_of_a_killed_worker_run_elsewhere_and_nothing_is_lost() -> Result<()> {
         all_running(s, 1) && s["tasks"][0]["worker_id"] != owner.as_str()
     })?;
     let took = killed.elapsed();
-    // session.timeout.ms (3 s) + scheduled.rebalance.max.delay.ms (1 s) + 2 s.
+    // session.timeout.ms (3 s) + scheduled.rebalance.max.delay.ms (1 s) + 2 s, with 2 s more for
+    // a debug build on a busy CI machine (the release benchmark measures the real figure).
     assert!(
-        took < Duration::from_secs(6) + Duration::from_secs(4),
+        took < Duration::from_secs(6) + Duration::from_secs(2),
         "failover took {took:?}: {status}"
     );
     wait_for_all_lines(&cluster, &output, &expected, Duration::from_secs(60))?;
@@ -282,7 +283,7 @@ fn tasks_of_a_killed_worker_run_elsewhere_and_nothing_is_lost() -> Result<()> {
     })?;
     let handover = stopped.elapsed();
     assert!(
-        handover < Duration::from_secs(2) + Duration::from_secs(3),
+        handover < Duration::from_secs(2) + Duration::from_secs(1),
         "handover took {handover:?}"
     );
     expected.extend(append_lines(&input, 400..500)?);

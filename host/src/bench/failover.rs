@@ -18,7 +18,7 @@ use crate::broker::EmbeddedBroker;
 
 /// Failure detection settings of the measured cluster.
 const SESSION_TIMEOUT_MS: u64 = 3000;
-const HEARTBEAT_MS: u64 = 500;
+const HEARTBEAT_MS: u64 = 250;
 const REBALANCE_DELAY_MS: u64 = 1000;
 
 fn free_port() -> Result<u16> {
