@@ -15,7 +15,7 @@ fn help_lists_every_mode() {
         .expect("run wasm-connect");
     assert!(out.status.success());
     let help = String::from_utf8_lossy(&out.stdout);
-    for mode in ["standalone", "broker", "demo", "bench"] {
+    for mode in ["standalone", "distributed", "broker", "demo", "bench"] {
         assert!(help.contains(mode), "--help does not list {mode}: {help}");
     }
 }
