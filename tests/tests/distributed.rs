@@ -218,6 +218,30 @@ fn create_pipeline(cluster: &Cluster, via: usize, input: &Path, output: &Path) -
     Ok(())
 }
 
+/// Create `topic` with `partitions` and topic configs, through the Kafka protocol.
+fn create_topic(
+    bootstrap: &str,
+    topic: &str,
+    partitions: i32,
+    configs: &[(&str, &str)],
+) -> Result<()> {
+    let admin: rdkafka::admin::AdminClient<rdkafka::client::DefaultClientContext> =
+        rdkafka::ClientConfig::new()
+            .set("bootstrap.servers", bootstrap)
+            .create()?;
+    let mut new_topic = rdkafka::admin::NewTopic::new(
+        topic,
+        partitions,
+        rdkafka::admin::TopicReplication::Fixed(1),
+    );
+    for (k, v) in configs {
+        new_topic = new_topic.set(k, v);
+    }
+    tokio::runtime::Runtime::new()?
+        .block_on(admin.create_topics([&new_topic], &rdkafka::admin::AdminOptions::new()))?;
+    Ok(())
+}
+
 #[test]
 fn tasks_of_a_killed_worker_run_elsewhere_and_nothing_is_lost() -> Result<()> {
     let mut cluster = Cluster::start(3)?;
@@ -347,15 +371,12 @@ fn a_config_topic_with_two_partitions_stops_the_worker() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let broker = BrokerProcess::start(dir.path())?;
     // The group `bad` uses config topic `bad-configs`: create it first, with two partitions.
-    let admin: rdkafka::admin::AdminClient<rdkafka::client::DefaultClientContext> =
-        rdkafka::ClientConfig::new()
-            .set("bootstrap.servers", &broker.bootstrap)
-            .create()?;
-    let topic =
-        rdkafka::admin::NewTopic::new("bad-configs", 2, rdkafka::admin::TopicReplication::Fixed(1))
-            .set("cleanup.policy", "compact");
-    let runtime = tokio::runtime::Runtime::new()?;
-    runtime.block_on(admin.create_topics([&topic], &rdkafka::admin::AdminOptions::new()))?;
+    create_topic(
+        &broker.bootstrap,
+        "bad-configs",
+        2,
+        &[("cleanup.policy", "compact")],
+    )?;
     let port = free_port()?;
     let props = distributed_properties(dir.path(), &broker.bootstrap, port, "bad")?;
     let out = std::process::Command::new(worker_binary()?)
@@ -392,14 +413,7 @@ fn starts(cluster: &Cluster, dir: &Path, work: &str) -> usize {
 #[test]
 fn a_joining_worker_takes_some_tasks_and_the_others_keep_running() -> Result<()> {
     let mut cluster = Cluster::start(3)?;
-    let admin: rdkafka::admin::AdminClient<rdkafka::client::DefaultClientContext> =
-        rdkafka::ClientConfig::new()
-            .set("bootstrap.servers", &cluster.broker.bootstrap)
-            .create()?;
-    let topic =
-        rdkafka::admin::NewTopic::new("wide", 6, rdkafka::admin::TopicReplication::Fixed(1));
-    tokio::runtime::Runtime::new()?
-        .block_on(admin.create_topics([&topic], &rdkafka::admin::AdminOptions::new()))?;
+    create_topic(&cluster.broker.bootstrap, "wide", 6, &[])?;
     let output = cluster.dir.path().join("wide.txt");
     let (code, body) = cluster.worker(2)?.call(
         "POST",
@@ -538,13 +552,12 @@ fn internal_topics_are_created_compacted_and_checked() -> Result<()> {
     drop(worker);
 
     // A pre-existing config topic that is not compacted stops the worker with the fix in the error.
-    let topic = rdkafka::admin::NewTopic::new(
+    create_topic(
+        &broker.bootstrap,
         "loose-configs",
         1,
-        rdkafka::admin::TopicReplication::Fixed(1),
-    )
-    .set("cleanup.policy", "delete");
-    runtime.block_on(admin.create_topics([&topic], &rdkafka::admin::AdminOptions::new()))?;
+        &[("cleanup.policy", "delete")],
+    )?;
     let port = free_port()?;
     let props = distributed_properties(dir.path(), &broker.bootstrap, port, "loose")?;
     let out = std::process::Command::new(worker_binary()?)
