@@ -26,6 +26,22 @@ pub enum WorkerError {
     Startup(String),
 }
 
+impl WorkerError {
+    /// Invalid worker properties: every (key, message) on a line of its own.
+    pub(crate) fn invalid_config<'a>(
+        errors: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> WorkerError {
+        let lines: Vec<String> = errors
+            .into_iter()
+            .map(|(k, m)| format!("  {k}: {m}"))
+            .collect();
+        WorkerError::Config(format!(
+            "worker configuration is invalid:\n{}",
+            lines.join("\n")
+        ))
+    }
+}
+
 /// How to run a standalone worker.
 #[derive(Clone, Debug)]
 pub struct StandaloneOptions {
@@ -137,13 +153,7 @@ pub async fn run_standalone(
 pub(crate) fn parse_worker_config(
     raw: BTreeMap<String, String>,
 ) -> Result<WorkerConfig, WorkerError> {
-    WorkerConfig::parse(raw).map_err(|infos| {
-        let errors: Vec<String> = infos.errors().map(|(k, m)| format!("  {k}: {m}")).collect();
-        WorkerError::Config(format!(
-            "worker configuration is invalid:\n{}",
-            errors.join("\n")
-        ))
-    })
+    WorkerConfig::parse(raw).map_err(|infos| WorkerError::invalid_config(infos.errors()))
 }
 
 /// Load the plugins (shipped and from `plugin.path`) and reach Kafka; returns the cluster id.

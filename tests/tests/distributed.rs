@@ -366,6 +366,18 @@ fn a_restarted_cluster_comes_back_from_its_internal_topics() -> Result<()> {
     Ok(())
 }
 
+/// Start a distributed worker of `group` that must refuse to start; its standard error.
+fn refused_start(dir: &Path, bootstrap: &str, group: &str) -> Result<String> {
+    let port = free_port()?;
+    let props = distributed_properties(dir, bootstrap, port, group)?;
+    let out = std::process::Command::new(worker_binary()?)
+        .arg("distributed")
+        .arg(&props)
+        .output()?;
+    assert!(!out.status.success(), "the worker of {group} started");
+    Ok(String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
 #[test]
 fn a_config_topic_with_two_partitions_stops_the_worker() -> Result<()> {
     let dir = tempfile::tempdir()?;
@@ -377,14 +389,7 @@ fn a_config_topic_with_two_partitions_stops_the_worker() -> Result<()> {
         2,
         &[("cleanup.policy", "compact")],
     )?;
-    let port = free_port()?;
-    let props = distributed_properties(dir.path(), &broker.bootstrap, port, "bad")?;
-    let out = std::process::Command::new(worker_binary()?)
-        .arg("distributed")
-        .arg(&props)
-        .output()?;
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = refused_start(dir.path(), &broker.bootstrap, "bad")?;
     assert!(
         stderr.contains("bad-configs") && stderr.contains("single partition"),
         "{stderr}"
@@ -558,14 +563,7 @@ fn internal_topics_are_created_compacted_and_checked() -> Result<()> {
         1,
         &[("cleanup.policy", "delete")],
     )?;
-    let port = free_port()?;
-    let props = distributed_properties(dir.path(), &broker.bootstrap, port, "loose")?;
-    let out = std::process::Command::new(worker_binary()?)
-        .arg("distributed")
-        .arg(&props)
-        .output()?;
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = refused_start(dir.path(), &broker.bootstrap, "loose")?;
     assert!(
         stderr.contains("loose-configs") && stderr.contains("cleanup.policy=compact"),
         "{stderr}"

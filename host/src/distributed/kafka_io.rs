@@ -254,14 +254,13 @@ impl<S: Send + 'static> TopicTail<S> {
     ) -> Result<TopicTail<S>, String> {
         let mut reader = TopicReader::open(settings, topic)?;
         let state = Arc::new(Mutex::new(state));
-        let apply_to = {
+        let mut apply_to = {
             let state = state.clone();
             move |record: LogRecord| match state.lock() {
                 Ok(mut s) => apply(&mut s, record),
                 Err(poisoned) => apply(&mut poisoned.into_inner(), record),
             }
         };
-        let mut apply_to = apply_to;
         reader.read_to_end(Duration::from_secs(60), &mut apply_to)?;
         let (sync, requests) = mpsc::channel::<mpsc::Sender<Result<(), String>>>();
         let stop = CancellationToken::new();

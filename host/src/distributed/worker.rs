@@ -29,11 +29,7 @@ pub async fn run_distributed(
     let raw = load_config_file(&options.worker_properties)
         .map_err(|e| WorkerError::Config(e.to_string()))?;
     let distributed = DistributedConfig::parse(&raw).map_err(|errors| {
-        let lines: Vec<String> = errors.iter().map(|(k, m)| format!("  {k}: {m}")).collect();
-        WorkerError::Config(format!(
-            "worker configuration is invalid:\n{}",
-            lines.join("\n")
-        ))
+        WorkerError::invalid_config(errors.iter().map(|(k, m)| (k.as_str(), m.as_str())))
     })?;
     let config = Arc::new(parse_worker_config(raw)?);
     let (registry, cluster_id) = load_plugins_and_connect(&config).await?;

@@ -205,15 +205,12 @@ impl DistributedHerder {
     }
 
     fn entry_type(&self, config: &ConfigMap) -> ConnectorType {
-        match config
-            .get("connector.class")
-            .and_then(|c| self.shared.ctx.registry.find(c))
-            .map(|p| p.kind())
-        {
-            Some(ComponentKind::Source) => ConnectorType::Source,
-            Some(ComponentKind::Sink) => ConnectorType::Sink,
-            _ => ConnectorType::Unknown,
-        }
+        ConnectorType::from_kind(
+            config
+                .get("connector.class")
+                .and_then(|c| self.shared.ctx.registry.find(c))
+                .map(|p| p.kind()),
+        )
     }
 
     fn info(&self, name: &str, view: &View) -> Result<ConnectorInfo, HerderError> {
@@ -890,11 +887,15 @@ impl Driver {
 
     fn refresh_view(&mut self) {
         let mut view = self.shared.view();
-        view.generation = self.coordinator.generation();
         view.leader = self
             .coordinator
             .leader()
             .map(|(id, url)| (id.clone(), url.to_string()));
+        // Owners change only with a newly accepted assignment, i.e. a new generation.
+        if view.generation == self.coordinator.generation() {
+            return;
+        }
+        view.generation = self.coordinator.generation();
         view.owners = self
             .coordinator
             .assignment()
@@ -1033,12 +1034,9 @@ impl Executor {
 /// Start `work` on this worker (a failure to start is a FAILED status, not an error).
 fn start_local(shared: &Arc<Shared>, work: &Work) {
     let ctx = &shared.ctx;
+    let name = work.connector();
     let (config, target, task_config) = {
         let view = shared.view();
-        let name = match work {
-            Work::Connector(c) => c,
-            Work::Task { connector, .. } => connector,
-        };
         let Some(entry) = view.config.connectors.get(name) else {
             return;
         };
@@ -1052,10 +1050,6 @@ fn start_local(shared: &Arc<Shared>, work: &Work) {
         (entry.config.clone(), entry.target, task_config)
     };
     let paused = target == TargetState::Paused;
-    let name = match work {
-        Work::Connector(c) => c,
-        Work::Task { connector, .. } => connector,
-    };
     let prepared = shared.prepared(name, &config);
     match work {
         Work::Connector(name) => {

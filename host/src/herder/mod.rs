@@ -20,6 +20,7 @@ pub use standalone::StandaloneHerder;
 pub use status::{ConnectorState, StatusCell};
 
 use crate::config::{ConfigInfos, ConfigKeyInfo};
+use crate::runtime::ComponentKind;
 
 /// A connector's configuration: Kafka Connect's string map.
 pub type ConfigMap = BTreeMap<String, String>;
@@ -34,6 +35,17 @@ pub enum ConnectorType {
     Sink,
     /// Not known (plugin missing).
     Unknown,
+}
+
+impl ConnectorType {
+    /// The type of a connector plugin of `kind` (`Unknown` when the plugin is missing).
+    pub fn from_kind(kind: Option<ComponentKind>) -> ConnectorType {
+        match kind {
+            Some(ComponentKind::Source) => ConnectorType::Source,
+            Some(ComponentKind::Sink) => ConnectorType::Sink,
+            _ => ConnectorType::Unknown,
+        }
+    }
 }
 
 /// `{connector, task}` as in `GET /connectors/{c}`.

@@ -30,14 +30,6 @@ pub struct StandaloneHerder {
     connectors: Mutex<BTreeMap<String, ConnectorEntry>>,
 }
 
-fn kind_to_type(kind: Option<ComponentKind>) -> ConnectorType {
-    match kind {
-        Some(ComponentKind::Source) => ConnectorType::Source,
-        Some(ComponentKind::Sink) => ConnectorType::Sink,
-        _ => ConnectorType::Unknown,
-    }
-}
-
 fn internal(e: impl std::fmt::Display) -> HerderError {
     HerderError::Internal(e.to_string())
 }
@@ -96,7 +88,7 @@ impl StandaloneHerder {
                     state: self.state_info(&t.status),
                 })
                 .collect(),
-            connector_type: kind_to_type(entry.kind),
+            connector_type: ConnectorType::from_kind(entry.kind),
         }
     }
 
@@ -112,7 +104,7 @@ impl StandaloneHerder {
                     task: t.id,
                 })
                 .collect(),
-            connector_type: kind_to_type(entry.kind),
+            connector_type: ConnectorType::from_kind(entry.kind),
         }
     }
 }
