@@ -118,8 +118,8 @@ pub async fn run(lines: usize, shutdown: CancellationToken) -> Result<(), Worker
         ]));
     }
     let result = async {
-        worker.herder.put_connector_config("demo-file-source", source, false).await.map_err(|e| WorkerError::Config(e.to_string()))?;
-        worker.herder.put_connector_config("demo-file-sink", sink, false).await.map_err(|e| WorkerError::Config(e.to_string()))?;
+        worker.herder.put_connector_config("demo-file-source", source, false, None).await.map_err(|e| WorkerError::Config(e.to_string()))?;
+        worker.herder.put_connector_config("demo-file-sink", sink, false, None).await.map_err(|e| WorkerError::Config(e.to_string()))?;
         println!("Pipeline: {input_path}\n  → FileStreamSource (Wasm) → RegexRouter (Wasm): topic demo-lines → wasm-lines → Kafka\n  → {}FileStreamSink (Wasm) → {output_path}\n", if python { "ChangeCase (Python Wasm) → " } else { "" });
         let started = Instant::now();
         let mut shown = 0;

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod distributed;
 pub mod herder;
 pub mod kafka;
+pub mod logging;
 pub mod offsets;
 pub mod plugins;
 pub mod rest;

@@ -72,17 +72,6 @@ enum Command {
     },
 }
 
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tansu=warn,libsql=warn"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_target(false)
-        // Colours only on a terminal: logs written to files stay plain text.
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
-        .init();
-}
-
 /// Cancel `token` on SIGTERM or SIGINT.
 fn cancel_on_signals(token: CancellationToken) {
     tokio::spawn(async move {
@@ -107,7 +96,7 @@ fn cancel_on_signals(token: CancellationToken) {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    init_logging();
+    wasm_connect::logging::init();
     let cli = Cli::parse();
     let shutdown = CancellationToken::new();
     cancel_on_signals(shutdown.clone());

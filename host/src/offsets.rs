@@ -47,6 +47,18 @@ pub trait OffsetBackingStore: Send + Sync {
         &self,
         connector: &str,
         offsets: &[(OffsetMap, OffsetMap)],
+    ) -> Result<(), OffsetStoreError> {
+        let changes: Vec<(OffsetMap, Option<OffsetMap>)> = offsets
+            .iter()
+            .map(|(partition, offset)| (partition.clone(), Some(offset.clone())))
+            .collect();
+        self.alter(connector, &changes)
+    }
+    /// Durably set (`Some`) or remove (`None`) offsets of `connector` (REST offset edits).
+    fn alter(
+        &self,
+        connector: &str,
+        offsets: &[(OffsetMap, Option<OffsetMap>)],
     ) -> Result<(), OffsetStoreError>;
     /// Every (partition, offset) of `connector`.
     fn connector_offsets(&self, connector: &str) -> Vec<(OffsetMap, OffsetMap)>;
@@ -127,17 +139,25 @@ impl OffsetBackingStore for FileOffsetStore {
             .and_then(offset_map_from_json)
     }
 
-    fn put(
+    fn alter(
         &self,
         connector: &str,
-        offsets: &[(OffsetMap, OffsetMap)],
+        offsets: &[(OffsetMap, Option<OffsetMap>)],
     ) -> Result<(), OffsetStoreError> {
         if offsets.is_empty() {
             return Ok(());
         }
         let mut data = self.lock();
         for (partition, offset) in offsets {
-            data.insert(offset_key(connector, partition), offset_map_to_json(offset));
+            let key = offset_key(connector, partition);
+            match offset {
+                Some(offset) => {
+                    data.insert(key, offset_map_to_json(offset));
+                }
+                None => {
+                    data.remove(&key);
+                }
+            }
         }
         self.write_file(&data)
     }

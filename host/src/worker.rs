@@ -104,6 +104,7 @@ impl StandaloneWorker {
             config: config.clone(),
             registry,
             offsets: Arc::new(offsets),
+            active_topics: Arc::new(crate::herder::MemoryActiveTopics::default()),
             cluster_id,
             tokio: tokio::runtime::Handle::current(),
         });

@@ -149,6 +149,7 @@ pub async fn run(records: usize) -> Result<(), WorkerError> {
                     ("topics", "bench-pipeline".into()),
                 ]),
                 false,
+                None,
             )
             .await
             .map_err(startup)?;
@@ -162,6 +163,7 @@ pub async fn run(records: usize) -> Result<(), WorkerError> {
                     ("topic", "bench-pipeline".into()),
                 ]),
                 false,
+                None,
             )
             .await
             .map_err(startup)?;

@@ -62,10 +62,10 @@ impl OffsetBackingStore for KafkaOffsetStore {
             .with(|offsets| offsets.get(&key).and_then(offset_map_from_json))
     }
 
-    fn put(
+    fn alter(
         &self,
         connector: &str,
-        offsets: &[(OffsetMap, OffsetMap)],
+        offsets: &[(OffsetMap, Option<OffsetMap>)],
     ) -> Result<(), OffsetStoreError> {
         if offsets.is_empty() {
             return Ok(());
@@ -75,7 +75,9 @@ impl OffsetBackingStore for KafkaOffsetStore {
             .map(|(partition, offset)| {
                 (
                     offset_key(connector, partition),
-                    Some(offset_map_to_json(offset).to_string().into_bytes()),
+                    offset
+                        .as_ref()
+                        .map(|o| offset_map_to_json(o).to_string().into_bytes()),
                 )
             })
             .collect();
@@ -84,7 +86,15 @@ impl OffsetBackingStore for KafkaOffsetStore {
             .map_err(OffsetStoreError::Kafka)?;
         self.tail.update(|stored| {
             for (partition, offset) in offsets {
-                stored.insert(offset_key(connector, partition), offset_map_to_json(offset));
+                let key = offset_key(connector, partition);
+                match offset {
+                    Some(offset) => {
+                        stored.insert(key, offset_map_to_json(offset));
+                    }
+                    None => {
+                        stored.remove(&key);
+                    }
+                }
             }
         });
         Ok(())

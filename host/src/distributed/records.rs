@@ -9,26 +9,14 @@ use serde_json::{Value as Json, json};
 use wasm_connect_coordination::{CoordinationRecord, Work};
 
 use crate::herder::ConfigMap;
+pub use crate::herder::TargetState;
 
-/// A connector's target state (`target-state-<c>`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum TargetState {
-    /// Running.
-    #[default]
-    Started,
-    /// Paused: tasks stay assigned but do not process records.
-    Paused,
-    /// Stopped: no tasks (Kafka 3.5's `STOPPED`).
-    Stopped,
-}
-
-impl TargetState {
-    fn name(self) -> &'static str {
-        match self {
-            TargetState::Started => "STARTED",
-            TargetState::Paused => "PAUSED",
-            TargetState::Stopped => "STOPPED",
-        }
+/// The name of a target state in `target-state-<c>` records.
+fn target_state_name(state: TargetState) -> &'static str {
+    match state {
+        TargetState::Started => "STARTED",
+        TargetState::Paused => "PAUSED",
+        TargetState::Stopped => "STOPPED",
     }
 }
 
@@ -76,7 +64,14 @@ pub enum ConfigRecord {
     },
     /// Worker coordination.
     Coordination(CoordinationRecord),
-    /// A key we do not know (Kafka's `session-key`, `logger-cluster-*`, …): ignored.
+    /// `logger-cluster-<namespace>` → `{"level": "DEBUG"}`: a log level for every worker.
+    LoggerLevel {
+        /// The logger.
+        namespace: String,
+        /// Its level.
+        level: String,
+    },
+    /// A key we do not know (Kafka's `session-key`, …): ignored.
     Other(String),
 }
 
@@ -167,6 +162,16 @@ impl ConfigRecord {
                 include_tasks: flag("include-tasks"),
                 only_failed: flag("only-failed"),
             }
+        } else if let Some(namespace) = key.strip_prefix("logger-cluster-")
+            && let Some(level) = json
+                .as_ref()
+                .and_then(|j| j.get("level"))
+                .and_then(Json::as_str)
+        {
+            ConfigRecord::LoggerLevel {
+                namespace: namespace.to_string(),
+                level: level.to_string(),
+            }
         } else if key.starts_with("worker-") || key == "assignment" || key.starts_with("released-")
         {
             let json = json.ok_or_else(bad)?;
@@ -204,9 +209,9 @@ impl ConfigRecord {
                     let legacy = if s == TargetState::Stopped {
                         "PAUSED"
                     } else {
-                        s.name()
+                        target_state_name(s)
                     };
-                    json!({ "state": legacy, "state.v2": s.name() })
+                    json!({ "state": legacy, "state.v2": target_state_name(s) })
                         .to_string()
                         .into_bytes()
                 }),
@@ -224,6 +229,10 @@ impl ConfigRecord {
                 ),
             ),
             ConfigRecord::Coordination(record) => (record.key(), serde_json::to_vec(record).ok()),
+            ConfigRecord::LoggerLevel { namespace, level } => (
+                format!("logger-cluster-{namespace}"),
+                Some(json!({ "level": level }).to_string().into_bytes()),
+            ),
             ConfigRecord::Other(key) => (key.clone(), None),
         }
     }
@@ -305,6 +314,7 @@ impl ConfigState {
             }
             ConfigRecord::Restart { .. }
             | ConfigRecord::Coordination(_)
+            | ConfigRecord::LoggerLevel { .. }
             | ConfigRecord::Other(_) => false,
         }
     }
@@ -398,6 +408,11 @@ mod tests {
             ConfigRecord::Other("session-key".into())
         );
         assert!(ConfigRecord::parse("commit-x", Some(b"{}")).is_err());
+        let level = ConfigRecord::LoggerLevel {
+            namespace: "wasm_connect::task".into(),
+            level: "DEBUG".into(),
+        };
+        assert_eq!(round_trip(level.clone()), level);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 use super::offsets::KafkaOffsetStore;
+use super::status::StatusStore;
 use super::topics::ensure_internal_topics;
 use crate::config::{DistributedConfig, load_config_file};
 use crate::herder::{DistributedHerder, WorkerContext};
@@ -47,10 +48,22 @@ pub async fn run_distributed(
             .map_err(WorkerError::Startup)?
     };
     let offsets = Arc::new(offsets);
+    let status = {
+        let settings = settings.clone();
+        let topic = distributed.status_topic.clone();
+        tokio::task::spawn_blocking(move || {
+            StatusStore::open(&settings, &topic, DistributedHerder::WRITE_TIMEOUT)
+        })
+        .await
+        .map_err(|e| WorkerError::Startup(e.to_string()))?
+        .map_err(WorkerError::Startup)?
+    };
+    let status = Arc::new(status);
     let ctx = Arc::new(WorkerContext {
         config: config.clone(),
         registry,
         offsets: offsets.clone(),
+        active_topics: status.clone(),
         cluster_id,
         tokio: tokio::runtime::Handle::current(),
     });
@@ -59,7 +72,7 @@ pub async fn run_distributed(
         let ctx = ctx.clone();
         let distributed = distributed.clone();
         tokio::task::spawn_blocking(move || {
-            DistributedHerder::start(ctx, offsets, &distributed, url)
+            DistributedHerder::start(ctx, offsets, status, &distributed, url)
         })
         .await
         .map_err(|e| WorkerError::Startup(e.to_string()))?

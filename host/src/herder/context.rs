@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use super::ActiveTopicStore;
 use crate::config::WorkerConfig;
 use crate::offsets::OffsetBackingStore;
 use crate::plugins::PluginRegistry;
@@ -14,6 +15,8 @@ pub struct WorkerContext {
     pub registry: Arc<PluginRegistry>,
     /// Source offsets.
     pub offsets: Arc<dyn OffsetBackingStore>,
+    /// The topics each connector used (`GET /connectors/{c}/topics`).
+    pub active_topics: Arc<dyn ActiveTopicStore>,
     /// Kafka cluster id (for `GET /`).
     pub cluster_id: String,
     /// Runtime handle for async Kafka admin calls from task threads.

@@ -14,14 +14,15 @@ use std::time::{Duration, Instant};
 
 use wasm_connect_coordination::{Action, CoordinationRecord, Coordinator, CoordinatorConfig, Work};
 
-use super::catalog;
 use super::prepare::PreparedConnector;
 use super::running::{RunningTask, spawn_task, stop_tasks};
 use super::validation::validate;
 use super::{
-    ConfigMap, ConnectorInfo, ConnectorState, ConnectorStatus, ConnectorTaskId, ConnectorType,
-    Herder, HerderError, PluginInfo, StateInfo, StatusCell, TaskInfo, TaskStateInfo, WorkerContext,
+    ConfigMap, ConnectorInfo, ConnectorOffsets, ConnectorState, ConnectorStatus, ConnectorTaskId,
+    ConnectorType, Herder, HerderError, PluginInfo, StateInfo, StatusCell, TaskInfo, TaskStateInfo,
+    WorkerContext,
 };
+use super::{catalog, offsets};
 use crate::config::{ConfigInfos, ConfigKeyInfo, DistributedConfig};
 use crate::distributed::kafka_io::{TopicReader, TopicWriter};
 use crate::distributed::offsets::KafkaOffsetStore;
@@ -30,7 +31,7 @@ use crate::distributed::status::{StatusStore, StatusValue, connector_key, task_k
 use crate::runtime::{ComponentKind, ConnectorInstance};
 
 /// How long a REST write waits for its record to come back from the config topic.
-const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+const WRITE_TIMEOUT: Duration = DistributedHerder::WRITE_TIMEOUT;
 
 /// A connector instance running on this worker.
 struct LocalConnector {
@@ -64,7 +65,7 @@ struct Shared {
     ctx: Arc<WorkerContext>,
     view: Mutex<View>,
     config_writer: TopicWriter,
-    status: StatusStore,
+    status: Arc<StatusStore>,
     offsets: Arc<KafkaOffsetStore>,
     worker_id: String,
     /// Validated connector configs, so that starting a task does not validate again.
@@ -132,16 +133,19 @@ fn no_leader() -> HerderError {
 }
 
 impl DistributedHerder {
+    /// How long a write to an internal topic (and a REST write waiting for it) may take.
+    pub const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+
     /// Join the cluster: read the config topic to its end, then run the driver thread.
     pub fn start(
         ctx: Arc<WorkerContext>,
         offsets: Arc<KafkaOffsetStore>,
+        status: Arc<StatusStore>,
         distributed: &DistributedConfig,
         url: String,
     ) -> Result<DistributedHerder, String> {
         let settings = ctx.config.client_settings("admin", &BTreeMap::new());
         let config_writer = TopicWriter::open(&settings, &distributed.config_topic)?;
-        let status = StatusStore::open(&settings, &distributed.status_topic, WRITE_TIMEOUT)?;
         let reader = TopicReader::open(&settings, &distributed.config_topic)?;
         let worker_id = ctx.config.worker_id.clone();
         let shared = Arc::new(Shared {
@@ -205,12 +209,7 @@ impl DistributedHerder {
     }
 
     fn entry_type(&self, config: &ConfigMap) -> ConnectorType {
-        ConnectorType::from_kind(
-            config
-                .get("connector.class")
-                .and_then(|c| self.shared.ctx.registry.find(c))
-                .map(|p| p.kind()),
-        )
+        ConnectorType::from_kind(self.plugin_kind(config))
     }
 
     fn info(&self, name: &str, view: &View) -> Result<ConnectorInfo, HerderError> {
@@ -222,7 +221,7 @@ impl DistributedHerder {
         Ok(ConnectorInfo {
             name: name.to_string(),
             config: entry.config.clone(),
-            tasks: (0..entry.tasks.len())
+            tasks: (0..live_tasks(entry))
                 .map(|n| ConnectorTaskId {
                     connector: name.to_string(),
                     task: u32::try_from(n).unwrap_or(u32::MAX),
@@ -281,6 +280,15 @@ impl DistributedHerder {
     }
 }
 
+/// How many tasks a connector has: none while it is STOPPED (Kafka empties its task configs).
+fn live_tasks(entry: &crate::distributed::records::ConnectorEntry) -> usize {
+    if entry.target == TargetState::Stopped {
+        0
+    } else {
+        entry.tasks.len()
+    }
+}
+
 fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
@@ -329,6 +337,15 @@ fn forward_blocking(
     }
 }
 
+/// `initial_state` of `POST /connectors` for a target state.
+fn initial_state_name(state: TargetState) -> &'static str {
+    match state {
+        TargetState::Started => "RUNNING",
+        TargetState::Paused => "PAUSED",
+        TargetState::Stopped => "STOPPED",
+    }
+}
+
 /// Path segment encoding for connector names in forwarded URLs.
 fn segment(name: &str) -> String {
     url::form_urlencoded::byte_serialize(name.as_bytes())
@@ -352,6 +369,7 @@ impl Herder for DistributedHerder {
         name: &str,
         mut config: ConfigMap,
         allow_replace: bool,
+        initial_state: Option<TargetState>,
     ) -> Result<(bool, ConnectorInfo), HerderError> {
         if name.trim().is_empty() {
             return Err(HerderError::BadRequest("Connector name is required".into()));
@@ -368,7 +386,10 @@ impl Herder for DistributedHerder {
                 )
                 .await?;
             } else {
-                let body = serde_json::json!({ "name": name, "config": config });
+                let mut body = serde_json::json!({ "name": name, "config": config });
+                if let Some(state) = initial_state {
+                    body["initial_state"] = initial_state_name(state).into();
+                }
                 self.forward(leader, "POST", "/connectors".into(), Some(body))
                     .await?;
             }
@@ -411,13 +432,20 @@ impl Herder for DistributedHerder {
         let shared = self.shared.clone();
         let owned = name.to_string();
         let wanted = config.clone();
+        let mut records = Vec::new();
+        // Kafka writes a new connector's initial target state before its config.
+        if !exists && let Some(state) = initial_state {
+            records.push(ConfigRecord::TargetState {
+                connector: name.to_string(),
+                state: Some(state),
+            });
+        }
+        records.push(ConfigRecord::Connector {
+            name: name.to_string(),
+            config: Some(config.clone()),
+        });
         tokio::task::spawn_blocking(move || {
-            shared
-                .write(&[ConfigRecord::Connector {
-                    name: owned.clone(),
-                    config: Some(wanted.clone()),
-                }])
-                .map_err(HerderError::Internal)?;
+            shared.write(&records).map_err(HerderError::Internal)?;
             shared.wait_for(|v| {
                 v.config
                     .connectors
@@ -450,7 +478,7 @@ impl Herder for DistributedHerder {
         if entry.target == TargetState::Stopped {
             connector.state = ConnectorState::Stopped;
         }
-        let tasks = (0..entry.tasks.len())
+        let tasks = (0..live_tasks(entry))
             .map(|n| {
                 let task = u32::try_from(n).unwrap_or(u32::MAX);
                 TaskStateInfo {
@@ -494,6 +522,7 @@ impl Herder for DistributedHerder {
         Ok(entry
             .tasks
             .iter()
+            .take(live_tasks(entry))
             .enumerate()
             .map(|(n, config)| TaskInfo {
                 id: ConnectorTaskId {
@@ -558,12 +587,63 @@ impl Herder for DistributedHerder {
         Ok(())
     }
 
-    fn pause_connector(&self, name: &str) -> Result<(), HerderError> {
-        self.set_target_state(name, TargetState::Paused)
+    async fn pause_connector(&self, name: &str) -> Result<(), HerderError> {
+        self.set_target_state(name, TargetState::Paused).await
     }
 
-    fn resume_connector(&self, name: &str) -> Result<(), HerderError> {
-        self.set_target_state(name, TargetState::Started)
+    async fn resume_connector(&self, name: &str) -> Result<(), HerderError> {
+        self.set_target_state(name, TargetState::Started).await
+    }
+
+    async fn stop_connector(&self, name: &str) -> Result<(), HerderError> {
+        self.set_target_state(name, TargetState::Stopped).await?;
+        // Answer once this worker's share has stopped (others stop theirs on their own).
+        let shared = self.shared.clone();
+        let owned = name.to_string();
+        tokio::task::spawn_blocking(move || {
+            shared.wait_for(|v| {
+                !v.connectors.contains_key(&owned) && !v.tasks.keys().any(|(c, _)| *c == owned)
+            })
+        })
+        .await
+        .map_err(internal)?
+    }
+
+    async fn connector_offsets(&self, name: &str) -> Result<ConnectorOffsets, HerderError> {
+        let (config, _) = self.config_and_target(name)?;
+        let kind = self.plugin_kind(&config);
+        let ctx = self.shared.ctx.clone();
+        let owned = name.to_string();
+        tokio::task::spawn_blocking(move || offsets::read(&ctx, &owned, &config, kind))
+            .await
+            .map_err(internal)?
+    }
+
+    async fn alter_connector_offsets(
+        &self,
+        name: &str,
+        changes: Option<ConnectorOffsets>,
+    ) -> Result<String, HerderError> {
+        let (config, target) = self.config_and_target(name)?;
+        if target != TargetState::Stopped {
+            return Err(HerderError::NotStopped(name.to_string()));
+        }
+        let kind = self.plugin_kind(&config);
+        let ctx = self.shared.ctx.clone();
+        let owned = name.to_string();
+        tokio::task::spawn_blocking(move || offsets::alter(&ctx, &owned, &config, kind, changes))
+            .await
+            .map_err(internal)?
+    }
+
+    fn connector_topics(&self, name: &str) -> Result<Vec<String>, HerderError> {
+        self.config_and_target(name)?;
+        Ok(self.shared.ctx.active_topics.topics(name))
+    }
+
+    fn reset_connector_topics(&self, name: &str) -> Result<(), HerderError> {
+        self.config_and_target(name)?;
+        self.shared.ctx.active_topics.reset(name).map_err(internal)
     }
 
     async fn restart_connector(
@@ -651,20 +731,62 @@ impl Herder for DistributedHerder {
     fn kafka_cluster_id(&self) -> String {
         self.shared.ctx.cluster_id.clone()
     }
+
+    async fn set_cluster_logger_level(&self, logger: &str, level: &str) -> Result<(), HerderError> {
+        let shared = self.shared.clone();
+        let record = ConfigRecord::LoggerLevel {
+            namespace: logger.to_string(),
+            level: level.to_string(),
+        };
+        // Every worker, this one included, applies it when it reads the record.
+        tokio::task::spawn_blocking(move || shared.write(&[record]))
+            .await
+            .map_err(internal)?
+            .map_err(HerderError::Internal)
+    }
 }
 
 impl DistributedHerder {
-    /// Pause or resume: any worker may write a target state (as in Kafka Connect).
-    fn set_target_state(&self, name: &str, state: TargetState) -> Result<(), HerderError> {
-        if !self.shared.view().config.connectors.contains_key(name) {
-            return Err(HerderError::ConnectorNotFound(name.to_string()));
-        }
-        self.shared
-            .write(&[ConfigRecord::TargetState {
-                connector: name.to_string(),
-                state: Some(state),
-            }])
-            .map_err(HerderError::Internal)
+    /// Pause, resume or stop: any worker may write a target state. Returns once the record is
+    /// in the config topic and this worker has read it.
+    async fn set_target_state(&self, name: &str, state: TargetState) -> Result<(), HerderError> {
+        self.config_and_target(name)?;
+        let shared = self.shared.clone();
+        let owned = name.to_string();
+        tokio::task::spawn_blocking(move || {
+            shared
+                .write(&[ConfigRecord::TargetState {
+                    connector: owned.clone(),
+                    state: Some(state),
+                }])
+                .map_err(HerderError::Internal)?;
+            shared.wait_for(|v| {
+                v.config
+                    .connectors
+                    .get(&owned)
+                    .is_none_or(|e| e.target == state)
+            })
+        })
+        .await
+        .map_err(internal)?
+    }
+
+    /// The connector's config and target state, or 404.
+    fn config_and_target(&self, name: &str) -> Result<(ConfigMap, TargetState), HerderError> {
+        let view = self.shared.view();
+        let entry = view
+            .config
+            .connectors
+            .get(name)
+            .ok_or_else(|| HerderError::ConnectorNotFound(name.to_string()))?;
+        Ok((entry.config.clone(), entry.target))
+    }
+
+    fn plugin_kind(&self, config: &ConfigMap) -> Option<ComponentKind> {
+        config
+            .get("connector.class")
+            .and_then(|c| self.shared.ctx.registry.find(c))
+            .map(|p| p.kind())
     }
 }
 
@@ -834,6 +956,10 @@ impl Driver {
                 }
             }
             ConfigRecord::TargetState { connector, state } => {
+                // A STOPPED connector's work is revoked by the coordinator.
+                if *state == Some(TargetState::Stopped) {
+                    return;
+                }
                 let paused = *state == Some(TargetState::Paused);
                 let view = self.shared.view();
                 for ((c, _), task) in view.tasks.iter() {
@@ -879,6 +1005,11 @@ impl Driver {
                 for work in restart {
                     self.enqueue(Action::Stop(work.clone()));
                     self.enqueue(Action::Start(work));
+                }
+            }
+            ConfigRecord::LoggerLevel { namespace, level } => {
+                if let Err(e) = crate::logging::levels().set(namespace, level) {
+                    tracing::warn!(logger = %namespace, "cannot apply the cluster log level: {e}");
                 }
             }
             _ => {}

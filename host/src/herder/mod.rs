@@ -1,9 +1,11 @@
 //! Herders own connectors and tasks and answer the REST API: [`StandaloneHerder`] runs everything
 //! in one process; a distributed herder will implement the same [`Herder`] trait.
 
+mod active_topics;
 mod catalog;
 mod context;
 mod distributed;
+mod offsets;
 mod prepare;
 mod running;
 mod standalone;
@@ -14,8 +16,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+pub use active_topics::{ActiveTopicStore, MemoryActiveTopics, TopicTracker};
 pub use context::WorkerContext;
 pub use distributed::DistributedHerder;
+pub use offsets::{ConnectorOffset, ConnectorOffsets, sink_group_id};
 pub use standalone::StandaloneHerder;
 pub use status::{ConnectorState, StatusCell};
 
@@ -44,6 +48,40 @@ impl ConnectorType {
             Some(ComponentKind::Source) => ConnectorType::Source,
             Some(ComponentKind::Sink) => ConnectorType::Sink,
             _ => ConnectorType::Unknown,
+        }
+    }
+}
+
+/// A connector's target state: what its owner should make of it (`target-state-<c>` in the
+/// config topic; `initial_state` of `POST /connectors`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum TargetState {
+    /// Running.
+    #[default]
+    Started,
+    /// Paused: tasks stay assigned but do not process records.
+    Paused,
+    /// Stopped: no tasks, config kept; offsets may be edited (Kafka 3.5's `STOPPED`).
+    Stopped,
+}
+
+impl TargetState {
+    /// `initial_state` of `POST /connectors`: RUNNING, PAUSED or STOPPED (case-insensitive).
+    pub fn from_initial_state(value: &str) -> Option<TargetState> {
+        match value.to_ascii_uppercase().as_str() {
+            "RUNNING" => Some(TargetState::Started),
+            "PAUSED" => Some(TargetState::Paused),
+            "STOPPED" => Some(TargetState::Stopped),
+            _ => None,
+        }
+    }
+
+    /// The state a connector or task in this target state reports when it runs well.
+    pub fn running_state(self) -> ConnectorState {
+        match self {
+            TargetState::Started => ConnectorState::Running,
+            TargetState::Paused => ConnectorState::Paused,
+            TargetState::Stopped => ConnectorState::Stopped,
         }
     }
 }
@@ -157,6 +195,11 @@ pub enum HerderError {
     /// The worker failed (500).
     #[error("{0}")]
     Internal(String),
+    /// Offsets may only change while the connector is STOPPED (400, Kafka's message).
+    #[error(
+        "Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/{0}/stop' endpoint"
+    )]
+    NotStopped(String),
     /// A rebalance or leader change is in progress (409).
     #[error("{0}")]
     Conflict(String),
@@ -174,12 +217,15 @@ pub enum HerderError {
 pub trait Herder: Send + Sync + 'static {
     /// Names of all connectors, sorted.
     fn connector_names(&self) -> Vec<String>;
-    /// Create a connector (`POST /connectors`); `None` when it exists and `allow_replace` is false.
+    /// Create or replace a connector (`POST /connectors`, `PUT /connectors/{c}/config`); returns
+    /// whether it was created. `AlreadyExists` when it exists and `allow_replace` is false.
+    /// `initial_state` applies only to a connector this call creates (default RUNNING).
     fn put_connector_config(
         &self,
         name: &str,
         config: ConfigMap,
         allow_replace: bool,
+        initial_state: Option<TargetState>,
     ) -> impl Future<Output = Result<(bool, ConnectorInfo), HerderError>> + Send;
     /// `GET /connectors/{c}`.
     fn connector_info(&self, name: &str) -> Result<ConnectorInfo, HerderError>;
@@ -194,9 +240,27 @@ pub trait Herder: Send + Sync + 'static {
     /// `DELETE /connectors/{c}`.
     fn delete_connector(&self, name: &str) -> impl Future<Output = Result<(), HerderError>> + Send;
     /// `PUT /connectors/{c}/pause`.
-    fn pause_connector(&self, name: &str) -> Result<(), HerderError>;
+    fn pause_connector(&self, name: &str) -> impl Future<Output = Result<(), HerderError>> + Send;
     /// `PUT /connectors/{c}/resume`.
-    fn resume_connector(&self, name: &str) -> Result<(), HerderError>;
+    fn resume_connector(&self, name: &str) -> impl Future<Output = Result<(), HerderError>> + Send;
+    /// `PUT /connectors/{c}/stop`: stop the connector and its tasks, keep its config.
+    fn stop_connector(&self, name: &str) -> impl Future<Output = Result<(), HerderError>> + Send;
+    /// `GET /connectors/{c}/offsets`.
+    fn connector_offsets(
+        &self,
+        name: &str,
+    ) -> impl Future<Output = Result<ConnectorOffsets, HerderError>> + Send;
+    /// `PATCH /connectors/{c}/offsets` (`Some`) or `DELETE` (`None`), only while STOPPED;
+    /// returns Kafka's success message.
+    fn alter_connector_offsets(
+        &self,
+        name: &str,
+        offsets: Option<ConnectorOffsets>,
+    ) -> impl Future<Output = Result<String, HerderError>> + Send;
+    /// `GET /connectors/{c}/topics`: the topics the connector has used since the last reset.
+    fn connector_topics(&self, name: &str) -> Result<Vec<String>, HerderError>;
+    /// `PUT /connectors/{c}/topics/reset`.
+    fn reset_connector_topics(&self, name: &str) -> Result<(), HerderError>;
     /// `POST /connectors/{c}/restart`; returns the status after the restart was requested.
     fn restart_connector(
         &self,
@@ -222,4 +286,17 @@ pub trait Herder: Send + Sync + 'static {
     ) -> impl Future<Output = Result<ConfigInfos, HerderError>> + Send;
     /// The Kafka cluster id for `GET /`.
     fn kafka_cluster_id(&self) -> String;
+    /// `PUT /admin/loggers/{name}?scope=cluster`: set a log level on every worker. A standalone
+    /// worker is its own cluster.
+    fn set_cluster_logger_level(
+        &self,
+        logger: &str,
+        level: &str,
+    ) -> impl Future<Output = Result<(), HerderError>> + Send {
+        let result = crate::logging::levels()
+            .set(logger, level)
+            .map(|_| ())
+            .map_err(HerderError::BadRequest);
+        std::future::ready(result)
+    }
 }

@@ -164,6 +164,7 @@ impl PreparedConnector {
             header_converter: converters.header.clone(),
             worker: ctx.config.clone(),
             offsets: ctx.offsets.clone(),
+            active_topics: ctx.active_topics.clone(),
             status: StatusCell::new(),
             control: Arc::new(TaskControl::default()),
             tokio: ctx.tokio.clone(),

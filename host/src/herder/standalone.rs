@@ -4,14 +4,15 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use super::catalog;
 use super::prepare::PreparedConnector;
 use super::running::{RunningTask, spawn_task, stop_tasks};
 use super::validation::{Validated, validate};
 use super::{
-    ConfigMap, ConnectorInfo, ConnectorState, ConnectorStatus, ConnectorTaskId, ConnectorType,
-    Herder, HerderError, PluginInfo, StateInfo, StatusCell, TaskInfo, TaskStateInfo, WorkerContext,
+    ConfigMap, ConnectorInfo, ConnectorOffsets, ConnectorState, ConnectorStatus, ConnectorTaskId,
+    ConnectorType, Herder, HerderError, PluginInfo, StateInfo, StatusCell, TaskInfo, TaskStateInfo,
+    WorkerContext,
 };
+use super::{TargetState, catalog, offsets};
 use crate::config::{ConfigInfos, ConfigKeyInfo};
 use crate::runtime::{ComponentKind, ConnectorInstance};
 
@@ -19,7 +20,7 @@ struct ConnectorEntry {
     config: ConfigMap,
     kind: Option<ComponentKind>,
     status: StatusCell,
-    paused: bool,
+    target: TargetState,
     tasks: Vec<RunningTask>,
     instance: Option<ConnectorInstance>,
 }
@@ -120,23 +121,30 @@ fn stop_connector(name: &str, mut entry: ConnectorEntry, timeout: Duration) {
 }
 
 /// Start a validated connector: instance, `start`, `task-configs`, one thread per task. A
-/// connector that fails to start is kept, FAILED, so that its status says why.
+/// connector that fails to start is kept, FAILED, so that its status says why; a STOPPED one is
+/// kept without starting anything.
 fn start_connector(
     ctx: &Arc<WorkerContext>,
     name: &str,
     config: ConfigMap,
     v: Validated,
-    paused: bool,
+    target: TargetState,
 ) -> ConnectorEntry {
     let status = StatusCell::new();
     let mut entry = ConnectorEntry {
         config: config.clone(),
         kind: v.plugin.as_ref().map(|p| p.kind()),
         status: status.clone(),
-        paused,
+        target,
         tasks: Vec::new(),
         instance: None,
     };
+    if target == TargetState::Stopped {
+        status.set(ConnectorState::Stopped);
+        tracing::info!(connector = name, "connector stopped");
+        return entry;
+    }
+    let paused = target == TargetState::Paused;
     let prepared = match PreparedConnector::from_validated(v, &config) {
         Ok(prepared) => prepared,
         Err(e) => {
@@ -181,7 +189,7 @@ impl StandaloneHerder {
     /// line); fails when the config is invalid.
     pub async fn add_connector(&self, config: ConfigMap) -> Result<ConnectorInfo, HerderError> {
         let name = config.get("name").cloned().unwrap_or_default();
-        self.put_connector_config(&name, config, false)
+        self.put_connector_config(&name, config, false, None)
             .await
             .map(|(_, info)| info)
     }
@@ -197,6 +205,7 @@ impl Herder for StandaloneHerder {
         name: &str,
         mut config: ConfigMap,
         allow_replace: bool,
+        initial_state: Option<TargetState>,
     ) -> Result<(bool, ConnectorInfo), HerderError> {
         if name.trim().is_empty() {
             return Err(HerderError::BadRequest("Connector name is required".into()));
@@ -215,7 +224,9 @@ impl Herder for StandaloneHerder {
             return Err(HerderError::InvalidConfig(Box::new(validated.infos)));
         }
         let old = self.lock().remove(name);
-        let paused = old.as_ref().is_some_and(|o| o.paused);
+        let target = old
+            .as_ref()
+            .map_or(initial_state.unwrap_or_default(), |o| o.target);
         let ctx = self.ctx.clone();
         let timeout = self.ctx.config.task_shutdown_graceful_timeout;
         let owned_name = name.to_string();
@@ -223,7 +234,7 @@ impl Herder for StandaloneHerder {
             if let Some(old) = old {
                 stop_connector(&owned_name, old, timeout);
             }
-            start_connector(&ctx, &owned_name, config, validated, paused)
+            start_connector(&ctx, &owned_name, config, validated, target)
         })
         .await
         .map_err(internal)?;
@@ -300,12 +311,51 @@ impl Herder for StandaloneHerder {
         Ok(())
     }
 
-    fn pause_connector(&self, name: &str) -> Result<(), HerderError> {
-        self.set_paused(name, true)
+    async fn pause_connector(&self, name: &str) -> Result<(), HerderError> {
+        self.set_target_state(name, TargetState::Paused).await
     }
 
-    fn resume_connector(&self, name: &str) -> Result<(), HerderError> {
-        self.set_paused(name, false)
+    async fn resume_connector(&self, name: &str) -> Result<(), HerderError> {
+        self.set_target_state(name, TargetState::Started).await
+    }
+
+    async fn stop_connector(&self, name: &str) -> Result<(), HerderError> {
+        self.set_target_state(name, TargetState::Stopped).await
+    }
+
+    async fn connector_offsets(&self, name: &str) -> Result<ConnectorOffsets, HerderError> {
+        let (config, kind) = self.config_and_kind(name)?;
+        let ctx = self.ctx.clone();
+        let owned = name.to_string();
+        tokio::task::spawn_blocking(move || offsets::read(&ctx, &owned, &config, kind))
+            .await
+            .map_err(internal)?
+    }
+
+    async fn alter_connector_offsets(
+        &self,
+        name: &str,
+        changes: Option<ConnectorOffsets>,
+    ) -> Result<String, HerderError> {
+        let (config, kind) = self.config_and_kind(name)?;
+        if self.lock().get(name).map(|e| e.target) != Some(TargetState::Stopped) {
+            return Err(HerderError::NotStopped(name.to_string()));
+        }
+        let ctx = self.ctx.clone();
+        let owned = name.to_string();
+        tokio::task::spawn_blocking(move || offsets::alter(&ctx, &owned, &config, kind, changes))
+            .await
+            .map_err(internal)?
+    }
+
+    fn connector_topics(&self, name: &str) -> Result<Vec<String>, HerderError> {
+        self.config_and_kind(name)?;
+        Ok(self.ctx.active_topics.topics(name))
+    }
+
+    fn reset_connector_topics(&self, name: &str) -> Result<(), HerderError> {
+        self.config_and_kind(name)?;
+        self.ctx.active_topics.reset(name).map_err(internal)
     }
 
     async fn restart_connector(
@@ -331,6 +381,10 @@ impl Herder for StandaloneHerder {
             } else {
                 Vec::new()
             };
+            if entry.target == TargetState::Stopped {
+                // Nothing runs: there is nothing to restart.
+                return Ok(self.status_of(name, entry));
+            }
             if restart_connector {
                 entry.status.set(ConnectorState::Restarting);
             }
@@ -342,7 +396,7 @@ impl Herder for StandaloneHerder {
         let status = self.connector_status(name)?;
         if restart_connector && include_tasks && !only_failed {
             // The connector and all its tasks: a fresh start from the same config.
-            self.put_connector_config(name, config, true).await?;
+            self.put_connector_config(name, config, true, None).await?;
             return Ok(status);
         }
         if restart_connector {
@@ -375,7 +429,10 @@ impl Herder for StandaloneHerder {
                 control: entry.tasks[index].control.clone(),
                 thread: entry.tasks[index].thread.take(),
             };
-            (old, (entry.config.clone(), entry.paused))
+            (
+                old,
+                (entry.config.clone(), entry.target == TargetState::Paused),
+            )
         };
         let ctx = self.ctx.clone();
         let timeout = self.ctx.config.task_shutdown_graceful_timeout;
@@ -425,23 +482,60 @@ impl Herder for StandaloneHerder {
 }
 
 impl StandaloneHerder {
-    fn set_paused(&self, name: &str, paused: bool) -> Result<(), HerderError> {
-        let mut connectors = self.lock();
+    /// The connector's config and plugin kind, or 404.
+    fn config_and_kind(
+        &self,
+        name: &str,
+    ) -> Result<(ConfigMap, Option<ComponentKind>), HerderError> {
+        let connectors = self.lock();
         let entry = connectors
-            .get_mut(name)
+            .get(name)
             .ok_or_else(|| HerderError::ConnectorNotFound(name.to_string()))?;
-        entry.paused = paused;
-        if entry.status.get().0 != ConnectorState::Failed {
-            entry.status.set(if paused {
-                ConnectorState::Paused
-            } else {
-                ConnectorState::Running
-            });
-        }
-        for task in &entry.tasks {
-            task.control.set_paused(paused);
-        }
-        tracing::info!(connector = name, paused, "connector target state changed");
+        Ok((entry.config.clone(), entry.kind))
+    }
+
+    /// Pause, resume or stop. Pausing and resuming a running connector signals its tasks; a
+    /// stop stops them and the connector; leaving STOPPED starts everything again.
+    async fn set_target_state(&self, name: &str, target: TargetState) -> Result<(), HerderError> {
+        let config = {
+            let mut connectors = self.lock();
+            let entry = connectors
+                .get_mut(name)
+                .ok_or_else(|| HerderError::ConnectorNotFound(name.to_string()))?;
+            let before = entry.target;
+            if before == target {
+                return Ok(());
+            }
+            if before != TargetState::Stopped && target != TargetState::Stopped {
+                entry.target = target;
+                let paused = target == TargetState::Paused;
+                if entry.status.get().0 != ConnectorState::Failed {
+                    entry.status.set(target.running_state());
+                }
+                for task in &entry.tasks {
+                    task.control.set_paused(paused);
+                }
+                tracing::info!(connector = name, paused, "connector target state changed");
+                return Ok(());
+            }
+            entry.config.clone()
+        };
+        // Into or out of STOPPED: stop everything, then start again in the new target state.
+        let old = self
+            .lock()
+            .remove(name)
+            .ok_or_else(|| HerderError::ConnectorNotFound(name.to_string()))?;
+        let ctx = self.ctx.clone();
+        let timeout = self.ctx.config.task_shutdown_graceful_timeout;
+        let owned = name.to_string();
+        let entry = tokio::task::spawn_blocking(move || {
+            stop_connector(&owned, old, timeout);
+            let validated = validate(&ctx, &config, None);
+            start_connector(&ctx, &owned, config, validated, target)
+        })
+        .await
+        .map_err(internal)?;
+        self.lock().insert(name.to_string(), entry);
         Ok(())
     }
 
@@ -470,11 +564,7 @@ impl StandaloneHerder {
         match result {
             Ok(instance) => {
                 entry.instance = Some(instance);
-                entry.status.set(if entry.paused {
-                    ConnectorState::Paused
-                } else {
-                    ConnectorState::Running
-                });
+                entry.status.set(entry.target.running_state());
             }
             Err(e) => entry.status.fail(format!("connector failed to start: {e}")),
         }

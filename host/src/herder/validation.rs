@@ -232,6 +232,7 @@ mod tests {
             config: Arc::new(config),
             registry: Arc::new(PluginRegistry::default()),
             offsets: Arc::new(FileOffsetStore::open(&dir.join("offsets.json")).unwrap()),
+            active_topics: Arc::new(crate::herder::MemoryActiveTopics::default()),
             cluster_id: "test".into(),
             tokio: tokio::runtime::Handle::current(),
         }

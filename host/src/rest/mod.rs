@@ -3,10 +3,12 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{FromRequest, Path, RawQuery, Request, State};
 use axum::http::StatusCode;
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
@@ -15,7 +17,14 @@ use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::{connector_json_to_map, json_object_to_string_map};
-use crate::herder::{ConfigMap, Herder, HerderError};
+use crate::herder::{ConfigMap, ConnectorOffsets, Herder, HerderError, TargetState};
+use crate::logging::{LogLevels, kafka_level};
+
+/// Largest request body accepted (connector configs are small; plugins are uploaded elsewhere).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Kafka Connect's REST request timeout: a request still running after this answers 500.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(90);
 
 /// What `GET /` reports about this worker.
 #[derive(Clone, Debug, Serialize)]
@@ -67,7 +76,9 @@ impl From<HerderError> for ApiError {
             | HerderError::TaskNotFound { .. }
             | HerderError::PluginNotFound(_) => StatusCode::NOT_FOUND,
             HerderError::AlreadyExists(_) => StatusCode::CONFLICT,
-            HerderError::InvalidConfig(_) | HerderError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            HerderError::InvalidConfig(_)
+            | HerderError::BadRequest(_)
+            | HerderError::NotStopped(_) => StatusCode::BAD_REQUEST,
             HerderError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             HerderError::Conflict(_) => StatusCode::CONFLICT,
             HerderError::Forwarded { status, .. } => {
@@ -83,13 +94,81 @@ type ApiResult<T> = Result<T, ApiError>;
 struct AppState<H> {
     herder: Arc<H>,
     info: ServerInfo,
+    loggers: Arc<LogLevels>,
 }
 
 type Shared<H> = State<Arc<AppState<H>>>;
 
-/// The REST API's routes over `herder`.
+/// A request body of at most [`MAX_BODY_BYTES`]; a body too large or unreadable is a JSON error.
+struct RawBody(Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RawBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<RawBody, ApiError> {
+        Bytes::from_request(req, state)
+            .await
+            .map(RawBody)
+            .map_err(|rejection| {
+                let status = rejection.status();
+                let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                    format!("Request body is larger than {MAX_BODY_BYTES} bytes")
+                } else {
+                    format!("Cannot read the request body: {rejection}")
+                };
+                ApiError::new(status, message)
+            })
+    }
+}
+
+/// Answer Kafka Connect's 500 when a request runs longer than `timeout`.
+async fn time_limit(timeout: Duration, request: Request, next: Next) -> Response {
+    match tokio::time::timeout(timeout, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Request timed out").into_response()
+        }
+    }
+}
+
+/// Limits of the REST server.
+#[derive(Clone, Debug)]
+pub struct RestLimits {
+    /// A request still running after this answers 500 "Request timed out".
+    pub request_timeout: Duration,
+}
+
+impl Default for RestLimits {
+    fn default() -> RestLimits {
+        RestLimits {
+            request_timeout: REQUEST_TIMEOUT,
+        }
+    }
+}
+
+/// The REST API's routes over `herder`, with the process's logger levels and default limits.
 pub fn router<H: Herder>(herder: Arc<H>, info: ServerInfo) -> Router {
-    let state = Arc::new(AppState { herder, info });
+    router_with(
+        herder,
+        info,
+        crate::logging::levels(),
+        &RestLimits::default(),
+    )
+}
+
+/// The REST API's routes over `herder`, with these logger levels and limits.
+pub fn router_with<H: Herder>(
+    herder: Arc<H>,
+    info: ServerInfo,
+    loggers: Arc<LogLevels>,
+    limits: &RestLimits,
+) -> Router {
+    let state = Arc::new(AppState {
+        herder,
+        info,
+        loggers,
+    });
+    let timeout = limits.request_timeout;
     Router::new()
         .route("/", get(root::<H>))
         .route("/health", get(health))
@@ -103,7 +182,9 @@ pub fn router<H: Herder>(herder: Arc<H>, info: ServerInfo) -> Router {
         )
         .route(
             "/connectors/{name}/config",
-            get(connector_config::<H>).put(put_connector_config::<H>),
+            get(connector_config::<H>)
+                .put(put_connector_config::<H>)
+                .patch(patch_connector_config::<H>),
         )
         .route("/connectors/{name}/status", get(connector_status::<H>))
         .route("/connectors/{name}/tasks", get(task_configs::<H>))
@@ -118,6 +199,23 @@ pub fn router<H: Herder>(herder: Arc<H>, info: ServerInfo) -> Router {
         .route("/connectors/{name}/pause", put(pause_connector::<H>))
         .route("/connectors/{name}/resume", put(resume_connector::<H>))
         .route("/connectors/{name}/restart", post(restart_connector::<H>))
+        .route("/connectors/{name}/stop", put(stop_connector::<H>))
+        .route(
+            "/connectors/{name}/offsets",
+            get(connector_offsets::<H>)
+                .patch(alter_offsets::<H>)
+                .delete(reset_offsets::<H>),
+        )
+        .route("/connectors/{name}/topics", get(connector_topics::<H>))
+        .route(
+            "/connectors/{name}/topics/reset",
+            put(reset_connector_topics::<H>),
+        )
+        .route("/admin/loggers", get(list_loggers::<H>))
+        .route(
+            "/admin/loggers/{logger}",
+            get(get_logger::<H>).put(set_logger::<H>),
+        )
         .route("/connector-plugins", get(list_plugins::<H>))
         .route(
             "/connector-plugins/{plugin}/config",
@@ -134,6 +232,10 @@ pub fn router<H: Herder>(herder: Arc<H>, info: ServerInfo) -> Router {
                 "HTTP 405 Method Not Allowed",
             )
         })
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(move |request, next| {
+            time_limit(timeout, request, next)
+        }))
         .with_state(state)
 }
 
@@ -170,7 +272,7 @@ fn bool_param(pairs: &[(String, String)], name: &str, default: bool) -> ApiResul
     }
 }
 
-fn parse_json(body: &Bytes) -> ApiResult<serde_json::Value> {
+fn parse_json(RawBody(body): &RawBody) -> ApiResult<serde_json::Value> {
     if body.is_empty() {
         return Err(ApiError::bad_request(
             "Request body is empty; expected a JSON object",
@@ -212,8 +314,11 @@ async fn list_connectors<H: Herder>(
             match value.as_str() {
                 "status" => expand_status = true,
                 "info" => expand_info = true,
-                // Kafka Connect ignores unknown expansions.
-                _ => {}
+                other => {
+                    return Err(ApiError::bad_request(format!(
+                        "Query parameter expand must be status or info, got '{other}'"
+                    )));
+                }
             }
         }
     }
@@ -266,15 +371,23 @@ fn check_new_name(name: &str) -> ApiResult<()> {
     if name.is_empty() {
         return Err(ApiError::bad_request("Connector name must not be empty"));
     }
-    if name.chars().any(|c| c.is_control()) {
+    if name.chars().any(char::is_control) {
         return Err(ApiError::bad_request(
             "Connector name must not contain control characters",
+        ));
+    }
+    if name.contains('/') {
+        return Err(ApiError::bad_request(
+            "Connector name must not contain '/' (it could not be used in URLs)",
         ));
     }
     Ok(())
 }
 
-async fn create_connector<H: Herder>(State(state): Shared<H>, body: Bytes) -> ApiResult<Response> {
+async fn create_connector<H: Herder>(
+    State(state): Shared<H>,
+    body: RawBody,
+) -> ApiResult<Response> {
     let json = parse_json(&body)?;
     let object = json
         .as_object()
@@ -290,11 +403,32 @@ async fn create_connector<H: Herder>(State(state): Shared<H>, body: Bytes) -> Ap
         .ok_or_else(|| ApiError::bad_request("Field \"config\" is required"))?;
     let mut config = json_object_to_string_map(config).map_err(ApiError::bad_request)?;
     check_name(&name, &mut config)?;
+    let initial_state = match object.get("initial_state") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(s)) => {
+            Some(TargetState::from_initial_state(s).ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "Field \"initial_state\" must be RUNNING, PAUSED or STOPPED, got '{s}'"
+                ))
+            })?)
+        }
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "Field \"initial_state\" must be a string: RUNNING, PAUSED or STOPPED",
+            ));
+        }
+    };
     let (_, info) = state
         .herder
-        .put_connector_config(&name, config, false)
+        .put_connector_config(&name, config, false, initial_state)
         .await?;
-    Ok((StatusCode::CREATED, Json(info)).into_response())
+    let location = format!("/connectors/{}", url_segment(&name));
+    Ok((
+        StatusCode::CREATED,
+        [(axum::http::header::LOCATION, location)],
+        Json(info),
+    )
+        .into_response())
 }
 
 async fn connector_info<H: Herder>(
@@ -322,7 +456,7 @@ async fn connector_config<H: Herder>(
 async fn put_connector_config<H: Herder>(
     State(state): Shared<H>,
     Path(name): Path<String>,
-    body: Bytes,
+    body: RawBody,
 ) -> ApiResult<Response> {
     let json = parse_json(&body)?;
     if !json.is_object() {
@@ -335,7 +469,7 @@ async fn put_connector_config<H: Herder>(
     check_name(&name, &mut config)?;
     let (created, info) = state
         .herder
-        .put_connector_config(&name, config, true)
+        .put_connector_config(&name, config, true, None)
         .await?;
     let status = if created {
         StatusCode::CREATED
@@ -343,6 +477,48 @@ async fn put_connector_config<H: Herder>(
         StatusCode::OK
     };
     Ok((status, Json(info)).into_response())
+}
+
+/// `PATCH /connectors/{c}/config`: merge into the current config; `null` removes a key.
+async fn patch_connector_config<H: Herder>(
+    State(state): Shared<H>,
+    Path(name): Path<String>,
+    body: RawBody,
+) -> ApiResult<Response> {
+    let json = parse_json(&body)?;
+    let patch = json.as_object().ok_or_else(|| {
+        ApiError::bad_request("Request body must be a JSON object of config keys")
+    })?;
+    if patch.is_empty() {
+        return Err(ApiError::bad_request(
+            "Connector config patch must not be empty",
+        ));
+    }
+    let mut config = state.herder.connector_config(&name)?;
+    for (key, value) in patch {
+        match value {
+            serde_json::Value::Null => {
+                config.remove(key);
+            }
+            serde_json::Value::String(s) => {
+                config.insert(key.clone(), s.clone());
+            }
+            serde_json::Value::Number(_) | serde_json::Value::Bool(_) => {
+                config.insert(key.clone(), value.to_string());
+            }
+            _ => {
+                return Err(ApiError::bad_request(format!(
+                    "Config value of {key} must be a string, number, boolean or null"
+                )));
+            }
+        }
+    }
+    check_name(&name, &mut config)?;
+    let (_, info) = state
+        .herder
+        .put_connector_config(&name, config, true, None)
+        .await?;
+    Ok(Json(info).into_response())
 }
 
 async fn connector_status<H: Herder>(
@@ -380,7 +556,7 @@ async fn pause_connector<H: Herder>(
     State(state): Shared<H>,
     Path(name): Path<String>,
 ) -> ApiResult<StatusCode> {
-    state.herder.pause_connector(&name)?;
+    state.herder.pause_connector(&name).await?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -388,7 +564,7 @@ async fn resume_connector<H: Herder>(
     State(state): Shared<H>,
     Path(name): Path<String>,
 ) -> ApiResult<StatusCode> {
-    state.herder.resume_connector(&name)?;
+    state.herder.resume_connector(&name).await?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -411,6 +587,134 @@ async fn restart_connector<H: Herder>(
     Ok((StatusCode::ACCEPTED, Json(status)).into_response())
 }
 
+async fn stop_connector<H: Herder>(
+    State(state): Shared<H>,
+    Path(name): Path<String>,
+) -> ApiResult<StatusCode> {
+    state.herder.stop_connector(&name).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn connector_offsets<H: Herder>(
+    State(state): Shared<H>,
+    Path(name): Path<String>,
+) -> ApiResult<Response> {
+    Ok(Json(state.herder.connector_offsets(&name).await?).into_response())
+}
+
+async fn alter_offsets<H: Herder>(
+    State(state): Shared<H>,
+    Path(name): Path<String>,
+    body: RawBody,
+) -> ApiResult<Response> {
+    let json = parse_json(&body)?;
+    if !json.get("offsets").is_some_and(serde_json::Value::is_array) {
+        return Err(ApiError::bad_request(
+            "Request body must be {\"offsets\": [{\"partition\": {…}, \"offset\": {…}}]}",
+        ));
+    }
+    let offsets: ConnectorOffsets = serde_json::from_value(json)
+        .map_err(|e| ApiError::bad_request(format!("Invalid offsets: {e}")))?;
+    let message = state
+        .herder
+        .alter_connector_offsets(&name, Some(offsets))
+        .await?;
+    Ok(Json(json!({ "message": message })).into_response())
+}
+
+async fn reset_offsets<H: Herder>(
+    State(state): Shared<H>,
+    Path(name): Path<String>,
+) -> ApiResult<Response> {
+    let message = state.herder.alter_connector_offsets(&name, None).await?;
+    Ok(Json(json!({ "message": message })).into_response())
+}
+
+async fn connector_topics<H: Herder>(
+    State(state): Shared<H>,
+    Path(name): Path<String>,
+) -> ApiResult<Response> {
+    let topics = state.herder.connector_topics(&name)?;
+    Ok(Json(json!({ name: { "topics": topics } })).into_response())
+}
+
+async fn reset_connector_topics<H: Herder>(
+    State(state): Shared<H>,
+    Path(name): Path<String>,
+) -> ApiResult<StatusCode> {
+    state.herder.reset_connector_topics(&name)?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+async fn list_loggers<H: Herder>(State(state): Shared<H>) -> Json<serde_json::Value> {
+    Json(json!(state.loggers.all()))
+}
+
+async fn get_logger<H: Herder>(
+    State(state): Shared<H>,
+    Path(logger): Path<String>,
+) -> ApiResult<Response> {
+    let level = state.loggers.get(&logger).ok_or_else(|| {
+        ApiError::new(StatusCode::NOT_FOUND, format!("Logger {logger} not found."))
+    })?;
+    Ok(Json(level).into_response())
+}
+
+/// `PUT /admin/loggers/{name}[?scope=worker|cluster]` with `{"level": "DEBUG"}`.
+async fn set_logger<H: Herder>(
+    State(state): Shared<H>,
+    Path(logger): Path<String>,
+    RawQuery(query): RawQuery,
+    body: RawBody,
+) -> ApiResult<Response> {
+    let pairs = query_pairs(query.as_deref());
+    let cluster = match pairs.iter().rev().find(|(k, _)| k == "scope") {
+        None => false,
+        Some((_, scope)) => match scope.to_ascii_lowercase().as_str() {
+            "worker" => false,
+            "cluster" => true,
+            _ => {
+                return Err(ApiError::bad_request(format!(
+                    "Query parameter scope must be worker or cluster, got '{scope}'"
+                )));
+            }
+        },
+    };
+    let json = parse_json(&body)?;
+    let level = match json.get("level") {
+        Some(serde_json::Value::String(level)) => level.clone(),
+        Some(_) => return Err(ApiError::bad_request("Field \"level\" must be a string")),
+        None => {
+            return Err(ApiError::bad_request(
+                "Desired 'level' parameter was not specified in request.",
+            ));
+        }
+    };
+    let level = kafka_level(&level).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    if logger.trim().is_empty() {
+        return Err(ApiError::bad_request("Logger name must not be empty"));
+    }
+    if cluster {
+        state
+            .herder
+            .set_cluster_logger_level(&logger, &level)
+            .await?;
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    }
+    let affected = state
+        .loggers
+        .set(&logger, &level)
+        .map_err(ApiError::bad_request)?;
+    Ok(Json(affected).into_response())
+}
+
+/// Percent-encode a connector name for a URL path segment.
+fn url_segment(name: &str) -> String {
+    url::form_urlencoded::byte_serialize(name.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
+}
+
 async fn list_plugins<H: Herder>(
     State(state): Shared<H>,
     RawQuery(query): RawQuery,
@@ -430,7 +734,7 @@ async fn plugin_config<H: Herder>(
 async fn validate_config<H: Herder>(
     State(state): Shared<H>,
     Path(plugin): Path<String>,
-    body: Bytes,
+    body: RawBody,
 ) -> ApiResult<Response> {
     let json = parse_json(&body)?;
     let mut config: BTreeMap<String, String> =

@@ -12,8 +12,8 @@ use crate::config::{
     ConfigDef, ConfigInfos, ConfigKeyDef, ConfigKeyInfo, ConfigType, Importance, Validator,
 };
 use crate::herder::{
-    ConnectorInfo, ConnectorState, ConnectorStatus, ConnectorTaskId, ConnectorType, PluginInfo,
-    StateInfo, TaskInfo, TaskStateInfo,
+    ConnectorInfo, ConnectorOffset, ConnectorState, ConnectorStatus, ConnectorTaskId,
+    ConnectorType, PluginInfo, StateInfo, TaskInfo, TaskStateInfo,
 };
 
 /// Connectors with one task each; `fail-task` in a config makes its task FAILED.
@@ -21,6 +21,12 @@ use crate::herder::{
 struct MemoryHerder {
     connectors: Mutex<BTreeMap<String, (ConfigMap, ConnectorState, ConnectorState)>>,
     restarts: Mutex<Vec<(String, bool, bool)>>,
+    /// Initial states asked for by `POST /connectors`.
+    initial_states: Mutex<Vec<(String, Option<TargetState>)>>,
+    /// Source offsets per connector.
+    offsets: Mutex<BTreeMap<String, Vec<ConnectorOffset>>>,
+    /// Connectors whose topics were reset.
+    topics_reset: Mutex<Vec<String>>,
 }
 
 impl MemoryHerder {
@@ -97,7 +103,12 @@ impl Herder for MemoryHerder {
         name: &str,
         config: ConfigMap,
         allow_replace: bool,
+        initial_state: Option<TargetState>,
     ) -> Result<(bool, ConnectorInfo), HerderError> {
+        self.initial_states
+            .lock()
+            .unwrap()
+            .push((name.into(), initial_state));
         let infos = Self::def().validate("CountingSource", &config, &[]);
         if infos.error_count > 0 {
             return Err(HerderError::InvalidConfig(Box::new(infos)));
@@ -181,7 +192,7 @@ impl Herder for MemoryHerder {
             .ok_or_else(|| HerderError::ConnectorNotFound(name.into()))
     }
 
-    fn pause_connector(&self, name: &str) -> Result<(), HerderError> {
+    async fn pause_connector(&self, name: &str) -> Result<(), HerderError> {
         let mut connectors = self.connectors.lock().unwrap();
         let entry = connectors
             .get_mut(name)
@@ -191,13 +202,72 @@ impl Herder for MemoryHerder {
         Ok(())
     }
 
-    fn resume_connector(&self, name: &str) -> Result<(), HerderError> {
+    async fn resume_connector(&self, name: &str) -> Result<(), HerderError> {
         let mut connectors = self.connectors.lock().unwrap();
         let entry = connectors
             .get_mut(name)
             .ok_or_else(|| HerderError::ConnectorNotFound(name.into()))?;
         entry.1 = ConnectorState::Running;
         entry.2 = ConnectorState::Running;
+        Ok(())
+    }
+
+    async fn stop_connector(&self, name: &str) -> Result<(), HerderError> {
+        let mut connectors = self.connectors.lock().unwrap();
+        let entry = connectors
+            .get_mut(name)
+            .ok_or_else(|| HerderError::ConnectorNotFound(name.into()))?;
+        entry.1 = ConnectorState::Stopped;
+        entry.2 = ConnectorState::Stopped;
+        Ok(())
+    }
+
+    async fn connector_offsets(&self, name: &str) -> Result<ConnectorOffsets, HerderError> {
+        if name == "slow" {
+            tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+        }
+        self.get(name)?;
+        let offsets = self.offsets.lock().unwrap();
+        Ok(ConnectorOffsets {
+            offsets: offsets.get(name).cloned().unwrap_or_default(),
+        })
+    }
+
+    async fn alter_connector_offsets(
+        &self,
+        name: &str,
+        changes: Option<ConnectorOffsets>,
+    ) -> Result<String, HerderError> {
+        if self.get(name)?.1 != ConnectorState::Stopped {
+            return Err(HerderError::NotStopped(name.into()));
+        }
+        let mut offsets = self.offsets.lock().unwrap();
+        let stored = offsets.entry(name.into()).or_default();
+        match changes {
+            None => stored.clear(),
+            Some(changes) => {
+                for change in changes.offsets {
+                    stored.retain(|o| o.partition != change.partition);
+                    if change.offset.is_some() {
+                        stored.push(change);
+                    }
+                }
+            }
+        }
+        Ok("The offsets for this connector have been altered successfully".into())
+    }
+
+    fn connector_topics(&self, name: &str) -> Result<Vec<String>, HerderError> {
+        self.get(name)?;
+        if self.topics_reset.lock().unwrap().iter().any(|c| c == name) {
+            return Ok(Vec::new());
+        }
+        Ok(vec!["t".into()])
+    }
+
+    fn reset_connector_topics(&self, name: &str) -> Result<(), HerderError> {
+        self.get(name)?;
+        self.topics_reset.lock().unwrap().push(name.into());
         Ok(())
     }
 
@@ -567,6 +637,299 @@ async fn unknown_paths_and_methods() {
     let (status, body) = call(&app, Method::PATCH, "/connectors", None).await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(body["error_code"], 405);
+}
+
+#[tokio::test]
+async fn create_with_initial_state_and_location() {
+    let herder = Arc::new(MemoryHerder::default());
+    let app = router(
+        herder.clone(),
+        ServerInfo {
+            version: "0".into(),
+            commit: "c".into(),
+        },
+    );
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/connectors")
+        .header("content-type", "application/json")
+        .body(Body::from(
+            r#"{"name": "my conn", "config": {"connector.class": "CountingSource", "topic": "t"}, "initial_state": "paused"}"#,
+        ))
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    assert_eq!(
+        response.headers()["location"].to_str().unwrap(),
+        "/connectors/my%20conn"
+    );
+    assert_eq!(
+        herder.initial_states.lock().unwrap().clone(),
+        vec![("my conn".to_string(), Some(TargetState::Paused))]
+    );
+    for (body, field) in [
+        (
+            r#"{"name": "x", "config": {"connector.class": "CountingSource", "topic": "t"}, "initial_state": "SLEEPING"}"#,
+            "initial_state",
+        ),
+        (
+            r#"{"name": "x", "config": {"connector.class": "CountingSource", "topic": "t"}, "initial_state": 1}"#,
+            "initial_state",
+        ),
+        (
+            r#"{"name": "a/b", "config": {"connector.class": "CountingSource", "topic": "t"}}"#,
+            "'/'",
+        ),
+    ] {
+        let (status, error) = call(&app, Method::POST, "/connectors", Some(body)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(
+            error["message"].as_str().unwrap().contains(field),
+            "{error}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn patch_config_merges_and_removes() {
+    let (app, _) = app(MemoryHerder::default().with("c1"));
+    let (status, info) = call(
+        &app,
+        Method::PATCH,
+        "/connectors/c1/config",
+        Some(r#"{"topic": "other", "tasks.max": 3, "extra": "x"}"#),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{info}");
+    assert_eq!(info["config"]["topic"], "other");
+    assert_eq!(info["config"]["tasks.max"], "3");
+    let (status, info) = call(
+        &app,
+        Method::PATCH,
+        "/connectors/c1/config",
+        Some(r#"{"extra": null}"#),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(info["config"].get("extra").is_none(), "{info}");
+    assert_eq!(info["config"]["connector.class"], "CountingSource");
+
+    for (uri, body, code) in [
+        ("/connectors/c1/config", "{}", StatusCode::BAD_REQUEST),
+        ("/connectors/c1/config", "[1]", StatusCode::BAD_REQUEST),
+        (
+            "/connectors/c1/config",
+            r#"{"name": "other"}"#,
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/connectors/c1/config",
+            r#"{"tasks.max": 0}"#,
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/connectors/c1/config",
+            r#"{"topic": {"a": 1}}"#,
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/connectors/nope/config",
+            r#"{"a": "b"}"#,
+            StatusCode::NOT_FOUND,
+        ),
+    ] {
+        let (status, error) = call(&app, Method::PATCH, uri, Some(body)).await;
+        assert_eq!(status, code, "{body}: {error}");
+        assert_eq!(error["error_code"], code.as_u16());
+    }
+}
+
+#[tokio::test]
+async fn stop_then_edit_offsets() {
+    let (app, herder) = app(MemoryHerder::default().with("c1"));
+    let patch = r#"{"offsets": [{"partition": {"filename": "/in"}, "offset": {"position": 7}}]}"#;
+    let (status, error) = call(&app, Method::PATCH, "/connectors/c1/offsets", Some(patch)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("must be in the STOPPED state"),
+        "{error}"
+    );
+    let (status, error) = call(&app, Method::DELETE, "/connectors/c1/offsets", None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
+
+    let (status, body) = call(&app, Method::PUT, "/connectors/c1/stop", None).await;
+    assert_eq!(
+        (status, body),
+        (StatusCode::NO_CONTENT, serde_json::Value::Null)
+    );
+    let (_, status_body) = call(&app, Method::GET, "/connectors/c1/status", None).await;
+    assert_eq!(status_body["connector"]["state"], "STOPPED");
+
+    let (status, body) = call(&app, Method::PATCH, "/connectors/c1/offsets", Some(patch)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("altered successfully")
+    );
+    let (status, body) = call(&app, Method::GET, "/connectors/c1/offsets", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        body,
+        json!({"offsets": [{"partition": {"filename": "/in"}, "offset": {"position": 7}}]})
+    );
+    for bad in [
+        "{}",
+        r#"{"offsets": {}}"#,
+        r#"{"offsets": [{"offset": {"position": 1}}]}"#,
+        r#"{"offsets": [{"partition": "x", "offset": {}}]}"#,
+        "not json",
+    ] {
+        let (status, error) = call(&app, Method::PATCH, "/connectors/c1/offsets", Some(bad)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {error}");
+    }
+    let (status, body) = call(&app, Method::DELETE, "/connectors/c1/offsets", None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(herder.offsets.lock().unwrap()["c1"].is_empty());
+    for (method, uri) in [
+        (Method::GET, "/connectors/nope/offsets"),
+        (Method::DELETE, "/connectors/nope/offsets"),
+        (Method::PUT, "/connectors/nope/stop"),
+    ] {
+        let (status, _) = call(&app, method, uri, None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn topics_and_reset() {
+    let (app, _) = app(MemoryHerder::default().with("c1"));
+    let (status, body) = call(&app, Method::GET, "/connectors/c1/topics", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, json!({"c1": {"topics": ["t"]}}));
+    let (status, _) = call(&app, Method::PUT, "/connectors/c1/topics/reset", None).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let (_, body) = call(&app, Method::GET, "/connectors/c1/topics", None).await;
+    assert_eq!(body, json!({"c1": {"topics": []}}));
+    let (status, _) = call(&app, Method::GET, "/connectors/nope/topics", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = call(&app, Method::PUT, "/connectors/nope/topics/reset", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn loggers_list_get_and_set() {
+    let (app, _) = app(MemoryHerder::default());
+    let (status, all) = call(&app, Method::GET, "/admin/loggers", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(all["root"]["level"], "INFO", "{all}");
+    assert_eq!(all["root"]["last_modified"], serde_json::Value::Null);
+
+    let (status, affected) = call(
+        &app,
+        Method::PUT,
+        "/admin/loggers/wasm_connect::task",
+        Some(r#"{"level": "debug"}"#),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{affected}");
+    assert_eq!(affected, json!(["wasm_connect::task"]));
+    let (status, level) = call(&app, Method::GET, "/admin/loggers/wasm_connect::task", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(level["level"], "DEBUG");
+    assert!(level["last_modified"].is_u64(), "{level}");
+
+    let (status, body) = call(
+        &app,
+        Method::PUT,
+        "/admin/loggers/x?scope=cluster",
+        Some(r#"{"level": "WARN"}"#),
+    )
+    .await;
+    assert_eq!(
+        (status, body),
+        (StatusCode::NO_CONTENT, serde_json::Value::Null)
+    );
+
+    for (uri, body, code) in [
+        ("/admin/loggers/nope", None, StatusCode::NOT_FOUND),
+        (
+            "/admin/loggers/x",
+            Some(r#"{"level": "LOUD"}"#),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/admin/loggers/x",
+            Some(r#"{"lvl": "INFO"}"#),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/admin/loggers/x",
+            Some(r#"{"level": 3}"#),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/admin/loggers/x?scope=galaxy",
+            Some(r#"{"level": "INFO"}"#),
+            StatusCode::BAD_REQUEST,
+        ),
+    ] {
+        let method = if body.is_some() {
+            Method::PUT
+        } else {
+            Method::GET
+        };
+        let (status, error) = call(&app, method, uri, body).await;
+        assert_eq!(status, code, "{uri}: {error}");
+        assert!(error["message"].is_string(), "{error}");
+    }
+}
+
+#[tokio::test]
+async fn oversized_bodies_unknown_expansions_and_timeouts() {
+    let (app, _) = app(MemoryHerder::default().with("c1"));
+    let big = format!(
+        r#"{{"name": "big", "config": {{"x": "{}"}}}}"#,
+        "a".repeat(MAX_BODY_BYTES)
+    );
+    let (status, error) = call(&app, Method::POST, "/connectors", Some(&big)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        error["message"].as_str().unwrap().contains("larger than"),
+        "{error}"
+    );
+
+    let (status, error) = call(&app, Method::GET, "/connectors?expand=everything", None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        error["message"].as_str().unwrap().contains("expand"),
+        "{error}"
+    );
+
+    let herder = Arc::new(MemoryHerder::default().with("slow"));
+    let app = router_with(
+        herder,
+        ServerInfo {
+            version: "0".into(),
+            commit: "c".into(),
+        },
+        crate::logging::levels(),
+        &RestLimits {
+            request_timeout: std::time::Duration::from_millis(100),
+        },
+    );
+    let (status, error) = call(&app, Method::GET, "/connectors/slow/offsets", None).await;
+    assert_eq!(
+        (status, error),
+        (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            json!({"error_code": 500, "message": "Request timed out"})
+        )
+    );
 }
 
 #[test]

@@ -91,6 +91,8 @@ pub struct TaskSetup {
     pub worker: Arc<WorkerConfig>,
     /// Source offsets.
     pub offsets: Arc<dyn OffsetBackingStore>,
+    /// Where the task reports the topics it uses.
+    pub active_topics: Arc<dyn crate::herder::ActiveTopicStore>,
     /// Where the task reports its state.
     pub status: StatusCell,
     /// Stop and pause signals.

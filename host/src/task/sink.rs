@@ -15,7 +15,7 @@ use super::{
     RecordError, RetryError, RetryPolicy, TaskSetup, TransformChain, describe_record, tolerate,
 };
 use crate::config::ErrorTolerance;
-use crate::herder::ConnectorState;
+use crate::herder::{ConnectorState, TopicTracker};
 use crate::kafka::client_config;
 use crate::runtime::SinkTaskInstance;
 
@@ -68,7 +68,10 @@ impl SinkTaskRunner {
         let mut settings = s
             .worker
             .client_settings("consumer", &s.connector_config.raw);
-        settings.insert("group.id".into(), format!("connect-{}", s.connector));
+        settings.insert(
+            "group.id".into(),
+            crate::herder::sink_group_id(&s.connector),
+        );
         settings.insert("enable.auto.commit".into(), "false".into());
         settings
             .entry("client.id".into())
@@ -131,6 +134,7 @@ impl SinkTaskRunner {
         let mut undelivered = false;
         // The original message is needed after the transforms by the DLQ and the error log.
         let keep_originals = dead_letter_queue.is_some() || s.connector_config.errors_log_enable;
+        let mut active_topics = TopicTracker::new(s.active_topics.clone(), &s.connector, s.task_id);
         let result = loop {
             if s.control.stopping() {
                 break Ok(());
@@ -175,6 +179,7 @@ impl SinkTaskRunner {
                     (message.topic().to_string(), message.partition()),
                     message.offset() + 1,
                 );
+                active_topics.saw(message.topic());
                 match self.to_connect(&message) {
                     Ok(record) => batch.push((
                         record,

@@ -15,7 +15,7 @@ use wasm_connect_data::{OffsetMap, offset_map_to_json};
 use super::{
     RecordError, RetryError, RetryPolicy, TaskSetup, TransformChain, describe_record, tolerate,
 };
-use crate::herder::ConnectorState;
+use crate::herder::{ConnectorState, TopicTracker};
 use crate::kafka::client_config;
 use crate::runtime::{PolledRecord, SourceTaskInstance};
 
@@ -150,6 +150,7 @@ impl SourceTaskRunner {
         s.status.set(ConnectorState::Running);
         let mut submitted = SubmittedRecords::default();
         let mut topics = TopicCreator::new(s);
+        let mut active_topics = TopicTracker::new(s.active_topics.clone(), &s.connector, s.task_id);
         let mut last_flush = Instant::now();
         let mut idle_polls = 0u32;
         let poll_retry = RetryPolicy::for_task_calls(&s.connector_config);
@@ -194,9 +195,13 @@ impl SourceTaskRunner {
                 continue;
             }
             idle_polls = 0;
-            if let Err(e) =
-                self.send_batch(batch, &mut chain, &producer, &mut submitted, &mut topics)
-            {
+            if let Err(e) = self.send_batch(
+                batch,
+                &mut chain,
+                &producer,
+                &mut submitted,
+                (&mut topics, &mut active_topics),
+            ) {
                 break Err(e);
             }
         };
@@ -221,7 +226,7 @@ impl SourceTaskRunner {
         chain: &mut TransformChain,
         producer: &ThreadedProducer<AckContext>,
         submitted: &mut SubmittedRecords,
-        topics: &mut TopicCreator,
+        (topics, active_topics): (&mut TopicCreator, &mut TopicTracker),
     ) -> Result<(), String> {
         let s = &self.setup;
         let task_name = s.task_name();
@@ -311,6 +316,7 @@ impl SourceTaskRunner {
                 }
             };
             topics.ensure(s, &record.topic);
+            active_topics.saw(&record.topic);
             let mut headers = OwnedHeaders::new_with_capacity(header_bytes.len());
             for (key, bytes) in &header_bytes {
                 headers = headers.insert(KafkaHeader {
