@@ -343,6 +343,7 @@ impl WorkerProcess {
             ("POST", None) => agent.post(&url).send_empty()?,
             ("PUT", Some(b)) => agent.put(&url).send_json(b)?,
             ("PUT", None) => agent.put(&url).send_empty()?,
+            ("PATCH", Some(b)) => agent.patch(&url).send_json(b)?,
             (m, _) => bail!("unsupported method {m}"),
         };
         let status = response.status().as_u16();
