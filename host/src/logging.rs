@@ -23,7 +23,7 @@ pub const ROOT: &str = "root";
 type Reload = Box<dyn Fn(EnvFilter) -> Result<(), String> + Send + Sync>;
 
 /// A logger's level as REST reports it.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct LoggerLevel {
     /// OFF, ERROR, WARN, INFO, DEBUG or TRACE.
     pub level: String,

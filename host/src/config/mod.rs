@@ -111,7 +111,7 @@ pub fn with_prefix(map: &BTreeMap<String, String>, prefix: &str) -> BTreeMap<Str
 }
 
 /// Kafka Connect's `ConfigInfos`: the answer of `PUT /connector-plugins/{p}/config/validate`.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct ConfigInfos {
     /// Plugin name.
     pub name: String,
@@ -152,7 +152,7 @@ impl ConfigInfos {
 }
 
 /// One key of a [`ConfigInfos`].
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct ConfigInfo {
     /// The key's definition.
     pub definition: ConfigKeyInfo,
@@ -161,7 +161,7 @@ pub struct ConfigInfo {
 }
 
 /// Kafka's `ConfigKeyInfo`.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct ConfigKeyInfo {
     /// Key name.
     pub name: String,
@@ -189,7 +189,7 @@ pub struct ConfigKeyInfo {
 }
 
 /// Kafka's `ConfigValueInfo`.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct ConfigValueInfo {
     /// Key name.
     pub name: String,

@@ -30,7 +30,7 @@ use crate::runtime::ComponentKind;
 pub type ConfigMap = BTreeMap<String, String>;
 
 /// Source or sink, as REST reports it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ConnectorType {
     /// Source connector.
@@ -87,7 +87,7 @@ impl TargetState {
 }
 
 /// `{connector, task}` as in `GET /connectors/{c}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ConnectorTaskId {
     /// Connector name.
     pub connector: String,
@@ -96,7 +96,7 @@ pub struct ConnectorTaskId {
 }
 
 /// `GET /connectors/{c}` and the body of `POST /connectors`.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ConnectorInfo {
     /// Connector name.
     pub name: String,
@@ -110,7 +110,7 @@ pub struct ConnectorInfo {
 }
 
 /// State of a connector or task in `GET /connectors/{c}/status`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct StateInfo {
     /// UNASSIGNED, RUNNING, PAUSED, STOPPED, FAILED or RESTARTING.
     pub state: ConnectorState,
@@ -122,7 +122,7 @@ pub struct StateInfo {
 }
 
 /// One task in a status answer.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct TaskStateInfo {
     /// Task number.
     pub id: u32,
@@ -132,7 +132,7 @@ pub struct TaskStateInfo {
 }
 
 /// `GET /connectors/{c}/status`.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ConnectorStatus {
     /// Connector name.
     pub name: String,
@@ -146,7 +146,7 @@ pub struct ConnectorStatus {
 }
 
 /// One entry of `GET /connectors/{c}/tasks`.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct TaskInfo {
     /// `{connector, task}`.
     pub id: ConnectorTaskId,
@@ -155,7 +155,7 @@ pub struct TaskInfo {
 }
 
 /// One entry of `GET /connector-plugins`.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct PluginInfo {
     /// Name to use in `connector.class` / `transforms.<a>.type`.
     pub class: String,

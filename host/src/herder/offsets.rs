@@ -28,18 +28,20 @@ const SINK_ALTERED: &str = "The offsets for this connector have been altered suc
 const SINK_RESET: &str = "The offsets for this connector have been reset successfully";
 
 /// `{"offsets": [{"partition": {…}, "offset": {…}}]}`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ConnectorOffsets {
     /// One entry per source partition (or Kafka topic partition, for sinks).
     pub offsets: Vec<ConnectorOffset>,
 }
 
 /// One partition and its offset; `offset: null` in a `PATCH` removes the partition's offset.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ConnectorOffset {
     /// The source partition, or `{"kafka_topic", "kafka_partition"}` for sinks.
+    #[schema(value_type = Object)]
     pub partition: Map<String, Value>,
     /// The offset, or `{"kafka_offset"}` for sinks.
+    #[schema(value_type = Option<Object>)]
     pub offset: Option<Map<String, Value>>,
 }
 

@@ -16,9 +16,12 @@ use serde::Serialize;
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::{connector_json_to_map, json_object_to_string_map};
-use crate::herder::{ConfigMap, ConnectorOffsets, Herder, HerderError, TargetState};
-use crate::logging::{LogLevels, kafka_level};
+use crate::config::{ConfigInfos, ConfigKeyInfo, connector_json_to_map, json_object_to_string_map};
+use crate::herder::{
+    ConfigMap, ConnectorInfo, ConnectorOffsets, ConnectorStatus, Herder, HerderError, PluginInfo,
+    TargetState, TaskInfo, TaskStateInfo,
+};
+use crate::logging::{LogLevels, LoggerLevel, kafka_level};
 
 /// Largest request body accepted (connector configs are small; plugins are uploaded elsewhere).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -172,6 +175,7 @@ pub fn router_with<H: Herder>(
     Router::new()
         .route("/", get(root::<H>))
         .route("/health", get(health))
+        .route("/openapi.json", get(openapi::document))
         .route(
             "/connectors",
             get(list_connectors::<H>).post(create_connector::<H>),
@@ -286,6 +290,8 @@ fn parse_task(task: &str) -> ApiResult<u32> {
     task.parse().map_err(|_| ApiError::no_route())
 }
 
+#[utoipa::path(get, path = "/", tag = "worker",
+    responses((status = 200, description = "Version of this worker and id of its Kafka cluster", body = openapi::RootInfo)))]
 async fn root<H: Herder>(State(state): Shared<H>) -> Json<serde_json::Value> {
     Json(json!({
         "version": state.info.version,
@@ -295,6 +301,8 @@ async fn root<H: Herder>(State(state): Shared<H>) -> Json<serde_json::Value> {
 }
 
 /// Kafka Connect's `GET /health` (KIP-1017): the router only exists once the worker has started.
+#[utoipa::path(get, path = "/health", tag = "worker",
+    responses((status = 200, description = "The worker has started", body = openapi::Health)))]
 async fn health() -> Json<serde_json::Value> {
     Json(json!({
         "status": "healthy",
@@ -302,6 +310,11 @@ async fn health() -> Json<serde_json::Value> {
     }))
 }
 
+#[utoipa::path(get, path = "/connectors", tag = "connectors",
+    params(("expand" = Option<Vec<openapi::Expand>>, Query, explode, description = "Add each connector's status and/or info")),
+    responses(
+        (status = 200, description = "Connector names, or (with expand) name → {status, info}", body = Object),
+        (status = 400, description = "Unknown expand value", body = openapi::ErrorBody)))]
 async fn list_connectors<H: Herder>(
     State(state): Shared<H>,
     RawQuery(query): RawQuery,
@@ -384,6 +397,12 @@ fn check_new_name(name: &str) -> ApiResult<()> {
     Ok(())
 }
 
+#[utoipa::path(post, path = "/connectors", tag = "connectors",
+    request_body = openapi::CreateConnector,
+    responses(
+        (status = 201, description = "Created", body = ConnectorInfo),
+        (status = 400, description = "Malformed request or invalid configuration", body = openapi::ErrorBody),
+        (status = 409, description = "The connector exists, or a rebalance is in progress", body = openapi::ErrorBody)))]
 async fn create_connector<H: Herder>(
     State(state): Shared<H>,
     body: RawBody,
@@ -431,6 +450,9 @@ async fn create_connector<H: Herder>(
         .into_response())
 }
 
+#[utoipa::path(get, path = "/connectors/{name}", tag = "connectors",
+    params(("name" = String, Path, description = "Connector name")),
+    responses((status = 200, body = ConnectorInfo), (status = 404, body = openapi::ErrorBody)))]
 async fn connector_info<H: Herder>(
     State(state): Shared<H>,
     Path(name): Path<String>,
@@ -438,6 +460,9 @@ async fn connector_info<H: Herder>(
     Ok(Json(state.herder.connector_info(&name)?).into_response())
 }
 
+#[utoipa::path(delete, path = "/connectors/{name}", tag = "connectors",
+    params(("name" = String, Path, description = "Connector name")),
+    responses((status = 204, description = "Deleted"), (status = 404, body = openapi::ErrorBody), (status = 409, body = openapi::ErrorBody)))]
 async fn delete_connector<H: Herder>(
     State(state): Shared<H>,
     Path(name): Path<String>,
@@ -446,6 +471,9 @@ async fn delete_connector<H: Herder>(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(get, path = "/connectors/{name}/config", tag = "connectors",
+    params(("name" = String, Path, description = "Connector name")),
+    responses((status = 200, body = BTreeMap<String, String>), (status = 404, body = openapi::ErrorBody)))]
 async fn connector_config<H: Herder>(
     State(state): Shared<H>,
     Path(name): Path<String>,
@@ -453,6 +481,13 @@ async fn connector_config<H: Herder>(
     Ok(Json(state.herder.connector_config(&name)?))
 }
 
+#[utoipa::path(put, path = "/connectors/{name}/config", tag = "connectors",
+    params(("name" = String, Path, description = "Connector name")),
+    request_body(content = BTreeMap<String, String>, description = "The whole configuration"),
+    responses(
+        (status = 200, description = "Updated", body = ConnectorInfo),
+        (status = 201, description = "Created", body = ConnectorInfo),
+        (status = 400, body = openapi::ErrorBody), (status = 409, body = openapi::ErrorBody)))]
 async fn put_connector_config<H: Herder>(
     State(state): Shared<H>,
     Path(name): Path<String>,
@@ -480,6 +515,10 @@ async fn put_connector_config<H: Herder>(
 }
 
 /// `PATCH /connectors/{c}/config`: merge into the current config; `null` removes a key.
+#[utoipa::path(patch, path = "/connectors/{name}/config", tag = "connectors",
+    params(("name" = String, Path, description = "Connector name")),
+    request_body(content = Object, description = "Keys to set; null removes a key"),
+    responses((status = 200, body = ConnectorInfo), (status = 400, body = openapi::ErrorBody), (status = 404, body = openapi::ErrorBody)))]
 async fn patch_connector_config<H: Herder>(
     State(state): Shared<H>,
     Path(name): Path<String>,
@@ -521,6 +560,9 @@ async fn patch_connector_config<H: Herder>(
     Ok(Json(info).into_response())
 }
 
+#[utoipa::path(get, path = "/connectors/{name}/status", tag = "connectors",
+    params(("name" = String, Path, description = "Connector name")),
+    responses((status = 200, body = ConnectorStatus), (status = 404, body = openapi::ErrorBody)))]
 async fn connector_status<H: Herder>(
     State(state): Shared<H>,
     Path(name): Path<String>,
@@ -528,6 +570,9 @@ async fn connector_status<H: Herder>(
     Ok(Json(state.herder.connector_status(&name)?).into_response())
 }
 
+#[utoipa::path(get, path = "/connectors/{name}/tasks", tag = "tasks",
+    params(("name" = String, Path, description = "Connector name")),
+    responses((status = 200, body = Vec<TaskInfo>), (status = 404, body = openapi::ErrorBody)))]
 async fn task_configs<H: Herder>(
     State(state): Shared<H>,
     Path(name): Path<String>,
@@ -535,6 +580,9 @@ async fn task_configs<H: Herder>(
     Ok(Json(state.herder.task_configs(&name)?).into_response())
 }
 
+#[utoipa::path(get, path = "/connectors/{name}/tasks/{task}/status", tag = "tasks",
+    params(("name" = String, Path, description = "Connector name"), ("task" = u32, Path, description = "Task number")),
+    responses((status = 200, body = TaskStateInfo), (status = 404, body = openapi::ErrorBody)))]
 async fn task_status<H: Herder>(
     State(state): Shared<H>,
     Path((name, task)): Path<(String, String)>,
@@ -543,6 +591,9 @@ async fn task_status<H: Herder>(
     Ok(Json(state.herder.task_status(&name, task)?).into_response())
 }
 
+#[utoipa::path(post, path = "/connectors/{name}/tasks/{task}/restart", tag = "tasks",
+    params(("name" = String, Path, description = "Connector name"), ("task" = u32, Path, description = "Task number")),
+    responses((status = 204, description = "Restarted"), (status = 404, body = openapi::ErrorBody), (status = 409, body = openapi::ErrorBody)))]
 async fn restart_task<H: Herder>(
     State(state): Shared<H>,
     Path((name, task)): Path<(String, String)>,
@@ -552,6 +603,9 @@ async fn restart_task<H: Herder>(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(put, path = "/connectors/{name}/pause", tag = "connectors",
+    params(("name" = String, Path, description = "Connector name")),
+    responses((status = 202, description = "Pausing"), (status = 404, body = openapi::ErrorBody)))]
 async fn pause_connector<H: Herder>(
     State(state): Shared<H>,
     Path(name): Path<String>,
@@ -560,6 +614,9 @@ async fn pause_connector<H: Herder>(
     Ok(StatusCode::ACCEPTED)
 }
 
+#[utoipa::path(put, path = "/connectors/{name}/resume", tag = "connectors",
+    params(("name" = String, Path, description = "Connector name")),
+    responses((status = 202, description = "Resuming"), (status = 404, body = openapi::ErrorBody)))]
 async fn resume_connector<H: Herder>(
     State(state): Shared<H>,
     Path(name): Path<String>,
@@ -568,6 +625,14 @@ async fn resume_connector<H: Herder>(
     Ok(StatusCode::ACCEPTED)
 }
 
+#[utoipa::path(post, path = "/connectors/{name}/restart", tag = "connectors",
+    params(("name" = String, Path, description = "Connector name"),
+        ("includeTasks" = Option<bool>, Query, description = "Restart its tasks too"),
+        ("onlyFailed" = Option<bool>, Query, description = "Only instances that FAILED")),
+    responses(
+        (status = 202, description = "Restarting; the status shows what restarts", body = ConnectorStatus),
+        (status = 204, description = "The connector (only) restarted"),
+        (status = 400, body = openapi::ErrorBody), (status = 404, body = openapi::ErrorBody), (status = 409, body = openapi::ErrorBody)))]
 async fn restart_connector<H: Herder>(
     State(state): Shared<H>,
     Path(name): Path<String>,
@@ -587,6 +652,9 @@ async fn restart_connector<H: Herder>(
     Ok((StatusCode::ACCEPTED, Json(status)).into_response())
 }
 
+#[utoipa::path(put, path = "/connectors/{name}/stop", tag = "connectors",
+    params(("name" = String, Path, description = "Connector name")),
+    responses((status = 204, description = "Stopped: no tasks, config kept"), (status = 404, body = openapi::ErrorBody)))]
 async fn stop_connector<H: Herder>(
     State(state): Shared<H>,
     Path(name): Path<String>,
@@ -595,6 +663,9 @@ async fn stop_connector<H: Herder>(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(get, path = "/connectors/{name}/offsets", tag = "offsets",
+    params(("name" = String, Path, description = "Connector name")),
+    responses((status = 200, body = ConnectorOffsets), (status = 404, body = openapi::ErrorBody)))]
 async fn connector_offsets<H: Herder>(
     State(state): Shared<H>,
     Path(name): Path<String>,
@@ -602,6 +673,13 @@ async fn connector_offsets<H: Herder>(
     Ok(Json(state.herder.connector_offsets(&name).await?).into_response())
 }
 
+#[utoipa::path(patch, path = "/connectors/{name}/offsets", tag = "offsets",
+    params(("name" = String, Path, description = "Connector name")),
+    request_body = ConnectorOffsets,
+    responses(
+        (status = 200, body = openapi::Message),
+        (status = 400, description = "Malformed offsets, or the connector is not STOPPED", body = openapi::ErrorBody),
+        (status = 404, body = openapi::ErrorBody)))]
 async fn alter_offsets<H: Herder>(
     State(state): Shared<H>,
     Path(name): Path<String>,
@@ -622,6 +700,12 @@ async fn alter_offsets<H: Herder>(
     Ok(Json(json!({ "message": message })).into_response())
 }
 
+#[utoipa::path(delete, path = "/connectors/{name}/offsets", tag = "offsets",
+    params(("name" = String, Path, description = "Connector name")),
+    responses(
+        (status = 200, body = openapi::Message),
+        (status = 400, description = "The connector is not STOPPED", body = openapi::ErrorBody),
+        (status = 404, body = openapi::ErrorBody)))]
 async fn reset_offsets<H: Herder>(
     State(state): Shared<H>,
     Path(name): Path<String>,
@@ -630,6 +714,9 @@ async fn reset_offsets<H: Herder>(
     Ok(Json(json!({ "message": message })).into_response())
 }
 
+#[utoipa::path(get, path = "/connectors/{name}/topics", tag = "topics",
+    params(("name" = String, Path, description = "Connector name")),
+    responses((status = 200, description = "{name: {topics: [...]}}", body = Object), (status = 404, body = openapi::ErrorBody)))]
 async fn connector_topics<H: Herder>(
     State(state): Shared<H>,
     Path(name): Path<String>,
@@ -638,6 +725,9 @@ async fn connector_topics<H: Herder>(
     Ok(Json(json!({ name: { "topics": topics } })).into_response())
 }
 
+#[utoipa::path(put, path = "/connectors/{name}/topics/reset", tag = "topics",
+    params(("name" = String, Path, description = "Connector name")),
+    responses((status = 202, description = "Reset"), (status = 404, body = openapi::ErrorBody)))]
 async fn reset_connector_topics<H: Herder>(
     State(state): Shared<H>,
     Path(name): Path<String>,
@@ -646,10 +736,15 @@ async fn reset_connector_topics<H: Herder>(
     Ok(StatusCode::ACCEPTED)
 }
 
+#[utoipa::path(get, path = "/admin/loggers", tag = "admin",
+    responses((status = 200, description = "Logger → level", body = BTreeMap<String, LoggerLevel>)))]
 async fn list_loggers<H: Herder>(State(state): Shared<H>) -> Json<serde_json::Value> {
     Json(json!(state.loggers.all()))
 }
 
+#[utoipa::path(get, path = "/admin/loggers/{logger}", tag = "admin",
+    params(("logger" = String, Path, description = "A tracing target (module path), or root")),
+    responses((status = 200, body = LoggerLevel), (status = 404, body = openapi::ErrorBody)))]
 async fn get_logger<H: Herder>(
     State(state): Shared<H>,
     Path(logger): Path<String>,
@@ -661,6 +756,14 @@ async fn get_logger<H: Herder>(
 }
 
 /// `PUT /admin/loggers/{name}[?scope=worker|cluster]` with `{"level": "DEBUG"}`.
+#[utoipa::path(put, path = "/admin/loggers/{logger}", tag = "admin",
+    params(("logger" = String, Path, description = "A tracing target (module path), or root"),
+        ("scope" = Option<openapi::LoggerScope>, Query, description = "This worker (default) or every worker")),
+    request_body = openapi::SetLevel,
+    responses(
+        (status = 200, description = "Loggers whose level changed", body = Vec<String>),
+        (status = 204, description = "Cluster scope: every worker will apply it"),
+        (status = 400, body = openapi::ErrorBody)))]
 async fn set_logger<H: Herder>(
     State(state): Shared<H>,
     Path(logger): Path<String>,
@@ -715,6 +818,9 @@ fn url_segment(name: &str) -> String {
         .replace('+', "%20")
 }
 
+#[utoipa::path(get, path = "/connector-plugins", tag = "plugins",
+    params(("connectorsOnly" = Option<bool>, Query, description = "false lists transforms, predicates and converters too")),
+    responses((status = 200, body = Vec<PluginInfo>), (status = 400, body = openapi::ErrorBody)))]
 async fn list_plugins<H: Herder>(
     State(state): Shared<H>,
     RawQuery(query): RawQuery,
@@ -724,6 +830,9 @@ async fn list_plugins<H: Herder>(
     Ok(Json(state.herder.plugins(connectors_only)).into_response())
 }
 
+#[utoipa::path(get, path = "/connector-plugins/{plugin}/config", tag = "plugins",
+    params(("plugin" = String, Path, description = "Plugin name or Kafka class name")),
+    responses((status = 200, body = Vec<ConfigKeyInfo>), (status = 404, body = openapi::ErrorBody)))]
 async fn plugin_config<H: Herder>(
     State(state): Shared<H>,
     Path(plugin): Path<String>,
@@ -731,6 +840,10 @@ async fn plugin_config<H: Herder>(
     Ok(Json(state.herder.plugin_config(&plugin)?).into_response())
 }
 
+#[utoipa::path(put, path = "/connector-plugins/{plugin}/config/validate", tag = "plugins",
+    params(("plugin" = String, Path, description = "Connector plugin name or Kafka class name")),
+    request_body(content = BTreeMap<String, String>, description = "A connector configuration"),
+    responses((status = 200, body = ConfigInfos), (status = 400, body = openapi::ErrorBody), (status = 404, body = openapi::ErrorBody)))]
 async fn validate_config<H: Herder>(
     State(state): Shared<H>,
     Path(plugin): Path<String>,
@@ -763,6 +876,8 @@ fn same_plugin(a: &str, b: &str) -> bool {
     };
     normalize(a) == normalize(b)
 }
+
+pub mod openapi;
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
