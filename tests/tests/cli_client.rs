@@ -424,5 +424,28 @@ fn cli_stop_and_offsets() -> Result<()> {
     );
 
     ok(url, &["connectors", "offsets", "src", "--reset"])?;
+
+    // --initial-state: created STOPPED, without tasks.
+    let stopped = dir.path().join("stopped.json");
+    std::fs::write(
+        &stopped,
+        json!({"name": "born-stopped", "config": {"connector.class": "FileStreamSource",
+            "file": input.display().to_string(), "topic": "t"}})
+        .to_string(),
+    )?;
+    ok(
+        url,
+        &[
+            "connectors",
+            "create",
+            "-f",
+            &stopped.display().to_string(),
+            "--initial-state",
+            "STOPPED",
+        ],
+    )?;
+    worker.wait_status("born-stopped", timeout, |s| {
+        s["connector"]["state"] == "STOPPED"
+    })?;
     Ok(())
 }
