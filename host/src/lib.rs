@@ -4,10 +4,12 @@
 //! Modules, one concern each: [`runtime`] (wasmtime), [`config`] (properties and validation),
 //! [`plugins`] (the plugin registry), [`kafka`] (clients), [`task`] (source and sink task loops),
 //! [`offsets`] (source offset storage), [`herder`] (connector lifecycle), [`rest`] (the REST API),
-//! [`broker`] (the embedded Kafka-protocol broker), [`worker`] (putting a worker together).
+//! [`broker`] (the embedded Kafka-protocol broker), [`worker`] (putting a worker together),
+//! [`cli`] (the command-line client of the REST API).
 
 pub mod bench;
 pub mod broker;
+pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod distributed;

@@ -70,6 +70,10 @@ enum Command {
         #[arg(long, conflicts_with = "transforms")]
         failover: bool,
     },
+    /// Manage the connectors of a running worker through its REST API.
+    Connectors(wasm_connect::cli::ConnectorsArgs),
+    /// Inspect the plugins of a running worker through its REST API.
+    Plugins(wasm_connect::cli::PluginsArgs),
 }
 
 /// Cancel `token` on SIGTERM or SIGINT.
@@ -151,6 +155,13 @@ async fn main() -> ExitCode {
         } => wasm_connect::bench::run(records.unwrap_or(200_000))
             .await
             .map_err(|e| e.to_string()),
+        // REST clients: blocking HTTP off the runtime's threads; they print their own errors.
+        Command::Connectors(args) => {
+            return client_exit(tokio::task::spawn_blocking(move || args.run()).await);
+        }
+        Command::Plugins(args) => {
+            return client_exit(tokio::task::spawn_blocking(move || args.run()).await);
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -159,6 +170,11 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The exit code of a REST client command (`wasm_connect::cli`'s contract).
+fn client_exit(code: Result<u8, tokio::task::JoinError>) -> ExitCode {
+    ExitCode::from(code.unwrap_or(wasm_connect::cli::EXIT_API_ERROR))
 }
 
 async fn run_broker(
