@@ -338,7 +338,6 @@ fn cli_plugins() -> Result<()> {
 }
 
 #[test]
-#[ignore = "needs the stop and offsets endpoints"]
 fn cli_stop_and_offsets() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let (_broker, worker) = start_worker(dir.path())?;
