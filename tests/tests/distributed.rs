@@ -570,3 +570,137 @@ fn internal_topics_are_created_compacted_and_checked() -> Result<()> {
     );
     Ok(())
 }
+
+/// Poll `path` on `worker` until the answer passes `check`.
+fn wait_answer(
+    cluster: &Cluster,
+    worker: usize,
+    path: &str,
+    check: impl Fn(&Value) -> bool,
+) -> Result<Value> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut last = Value::Null;
+    while Instant::now() < deadline {
+        if let Ok((200, body)) = cluster.worker(worker)?.call("GET", path, None) {
+            if check(&body) {
+                return Ok(body);
+            }
+            last = body;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    bail!(
+        "GET {path} on worker {worker} never matched; last: {last}\n{}",
+        cluster.logs()
+    )
+}
+
+#[test]
+fn rest_operations_work_through_any_worker() -> Result<()> {
+    let cluster = Cluster::start(2)?;
+    let input = cluster.dir.path().join("in.txt");
+    let output = cluster.dir.path().join("out.txt");
+    let mut expected = append_lines(&input, 0..5)?;
+    let input_path = input.display().to_string();
+    // Created PAUSED through worker 1 (forwarded to the leader when worker 1 does not lead).
+    let (code, body) = cluster.worker(1)?.call(
+        "POST",
+        "/connectors",
+        Some(
+            json!({"name": "source", "initial_state": "PAUSED", "config": {
+            "connector.class": "FileStreamSource", "file": input_path, "topic": "lines",
+            "topic.creation.default.partitions": "1",
+            "topic.creation.default.replication.factor": "1"}}),
+        ),
+    )?;
+    assert_eq!(code, 201, "{body}");
+    let (code, body) = cluster.worker(0)?.call(
+        "POST",
+        "/connectors",
+        Some(
+            json!({"name": "sink", "config": {"connector.class": "FileStreamSink",
+            "file": output.display().to_string(), "topics": "lines"}}),
+        ),
+    )?;
+    assert_eq!(code, 201, "{body}");
+    cluster.wait_status("source", Duration::from_secs(60), |s| {
+        s["connector"]["state"] == "PAUSED"
+            && s["tasks"]
+                .as_array()
+                .is_some_and(|t| t.len() == 1 && t[0]["state"] == "PAUSED")
+    })?;
+    std::thread::sleep(Duration::from_secs(2));
+    assert!(lines_of(&output).is_empty(), "a PAUSED source sent records");
+
+    let (code, _) = cluster
+        .worker(0)?
+        .call("PUT", "/connectors/source/resume", None)?;
+    assert_eq!(code, 202);
+    wait_for_all_lines(&cluster, &output, &expected, Duration::from_secs(60))?;
+    for worker in 0..2 {
+        wait_answer(&cluster, worker, "/connectors/source/topics", |t| {
+            *t == json!({"source": {"topics": ["lines"]}})
+        })?;
+    }
+
+    // Stop through worker 1; both workers report STOPPED without tasks.
+    let (code, body) = cluster
+        .worker(1)?
+        .call("PUT", "/connectors/source/stop", None)?;
+    assert_eq!(code, 204, "{body}");
+    for worker in 0..2 {
+        wait_answer(&cluster, worker, "/connectors/source/status", |s| {
+            s["connector"]["state"] == "STOPPED" && s["tasks"] == json!([])
+        })?;
+    }
+    let length = std::fs::metadata(&input)?.len();
+    wait_answer(&cluster, 0, "/connectors/source/offsets", |o| {
+        o["offsets"][0]["offset"]["position"] == json!(length)
+    })?;
+    // Rewind to line 2 through worker 1; worker 0 sees it; resuming sends lines 2..5 again.
+    let rewind = json!({"offsets": [{"partition": {"filename": input_path},
+        "offset": {"position": "line-000000\nline-000001\n".len()}}]});
+    let (code, body) =
+        cluster
+            .worker(1)?
+            .call("PATCH", "/connectors/source/offsets", Some(rewind.clone()))?;
+    assert_eq!(code, 200, "{body}");
+    wait_answer(&cluster, 0, "/connectors/source/offsets", |o| *o == rewind)?;
+    let (code, _) = cluster
+        .worker(0)?
+        .call("PUT", "/connectors/source/resume", None)?;
+    assert_eq!(code, 202);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while wasm_connect_tests::line_count(&output) < 8 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let text = std::fs::read_to_string(&output)?;
+    assert_eq!(text.lines().count(), 8, "{text}\n{}", cluster.logs());
+    expected.extend(append_lines(&input, 5..7)?);
+    wait_for_all_lines(&cluster, &output, &expected, Duration::from_secs(60))?;
+
+    // PATCH config through worker 1, seen by worker 0.
+    let (code, body) = cluster.worker(1)?.call(
+        "PATCH",
+        "/connectors/sink/config",
+        Some(json!({"batch.note": "patched"})),
+    )?;
+    assert_eq!(code, 200, "{body}");
+    wait_answer(&cluster, 0, "/connectors/sink/config", |c| {
+        c["batch.note"] == "patched"
+    })?;
+
+    // A cluster-wide log level reaches every worker.
+    let (code, body) = cluster.worker(0)?.call(
+        "PUT",
+        "/admin/loggers/wasm_connect::task?scope=cluster",
+        Some(json!({"level": "DEBUG"})),
+    )?;
+    assert_eq!(code, 204, "{body}");
+    for worker in 0..2 {
+        wait_answer(&cluster, worker, "/admin/loggers/wasm_connect::task", |l| {
+            l["level"] == "DEBUG"
+        })?;
+    }
+    Ok(())
+}

@@ -256,6 +256,9 @@ pub struct ConnectorEntry {
 pub struct ConfigState {
     /// Connectors by name.
     pub connectors: BTreeMap<String, ConnectorEntry>,
+    /// Target states written before their connector's config (`initial_state`: Kafka writes the
+    /// target state first).
+    early_targets: BTreeMap<String, TargetState>,
 }
 
 impl ConfigState {
@@ -264,11 +267,18 @@ impl ConfigState {
         match record {
             ConfigRecord::Connector { name, config } => match config {
                 Some(config) => {
+                    let early = self.early_targets.remove(name);
                     let entry = self.connectors.entry(name.clone()).or_default();
                     entry.config = config.clone();
+                    if let Some(target) = early {
+                        entry.target = target;
+                    }
                     true
                 }
-                None => self.connectors.remove(name).is_some(),
+                None => {
+                    self.early_targets.remove(name);
+                    self.connectors.remove(name).is_some()
+                }
             },
             ConfigRecord::Task {
                 connector,
@@ -309,6 +319,14 @@ impl ConfigState {
                     entry.target = state.unwrap_or_default();
                     return (before == TargetState::Stopped)
                         != (entry.target == TargetState::Stopped);
+                }
+                match state {
+                    Some(state) => {
+                        self.early_targets.insert(connector.clone(), *state);
+                    }
+                    None => {
+                        self.early_targets.remove(connector);
+                    }
                 }
                 false
             }
@@ -453,6 +471,17 @@ mod tests {
             state: Some(TargetState::Paused),
         });
         assert_eq!(state.work().len(), 3, "paused tasks stay assigned");
+        // A target state written before the connector (initial_state) applies when it appears.
+        state.apply(&ConfigRecord::TargetState {
+            connector: "new".into(),
+            state: Some(TargetState::Stopped),
+        });
+        state.apply(&ConfigRecord::Connector {
+            name: "new".into(),
+            config: Some(config(&[])),
+        });
+        assert_eq!(state.connectors["new"].target, TargetState::Stopped);
+        assert!(!state.work().contains(&Work::Connector("new".into())));
         assert!(state.apply(&ConfigRecord::Connector {
             name: "c".into(),
             config: None
