@@ -252,6 +252,16 @@ pub fn distributed_properties(
     Ok(path)
 }
 
+/// A broker and a standalone worker (no connectors) that also loads the test fixture plugins.
+pub fn start_worker_with_fixtures(dir: &Path) -> Result<(BrokerProcess, WorkerProcess)> {
+    let broker = BrokerProcess::start(dir)?;
+    let port = free_port()?;
+    let fixtures = fixtures_dir()?.display().to_string();
+    let props = worker_properties(dir, &broker.bootstrap, port, &[("plugin.path", &fixtures)])?;
+    let worker = WorkerProcess::start(dir, &props, port, &[], "worker.log")?;
+    Ok((broker, worker))
+}
+
 /// Write a connector `.properties` file.
 pub fn connector_file(dir: &Path, name: &str, pairs: &[(&str, &str)]) -> Result<PathBuf> {
     let path = dir.join(format!("{name}.properties"));

@@ -9,9 +9,7 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 use serde_json::json;
-use wasm_connect_tests::{
-    BrokerProcess, WorkerProcess, fixtures_dir, free_port, worker_properties,
-};
+use wasm_connect_tests::start_worker_with_fixtures;
 
 /// The schemathesis executable: `$SCHEMATHESIS`, or `schemathesis` on the PATH.
 fn schemathesis() -> String {
@@ -60,16 +58,7 @@ fn fuzz(dir: &Path, url: &str, config: Option<&str>, extra: &[&str]) -> Result<(
 #[test]
 fn no_request_gets_a_server_error() -> Result<()> {
     let dir = tempfile::tempdir()?;
-    let broker = BrokerProcess::start(dir.path())?;
-    let port = free_port()?;
-    let fixtures = fixtures_dir()?.display().to_string();
-    let props = worker_properties(
-        dir.path(),
-        &broker.bootstrap,
-        port,
-        &[("plugin.path", &fixtures)],
-    )?;
-    let worker = WorkerProcess::start(dir.path(), &props, port, &[], "worker.log")?;
+    let (_broker, worker) = start_worker_with_fixtures(dir.path())?;
     let input = dir.path().join("in.txt");
     std::fs::write(&input, "a\nb\n")?;
     let (code, body) = worker.call(

@@ -6,10 +6,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 use serde_json::json;
-use wasm_connect_tests::{
-    BrokerProcess, WorkerProcess, fixtures_dir, free_port, line_count, wait_for_lines,
-    worker_properties,
-};
+use wasm_connect_tests::{line_count, start_worker_with_fixtures, wait_for_lines};
 
 const TIMEOUT: Duration = Duration::from_secs(90);
 
@@ -32,16 +29,7 @@ fn task_states(status: &serde_json::Value) -> Vec<String> {
 #[test]
 fn connector_life_cycle_over_rest() -> Result<()> {
     let dir = tempfile::tempdir()?;
-    let broker = BrokerProcess::start(dir.path())?;
-    let port = free_port()?;
-    let fixtures = fixtures_dir()?.display().to_string();
-    let props = worker_properties(
-        dir.path(),
-        &broker.bootstrap,
-        port,
-        &[("plugin.path", &fixtures)],
-    )?;
-    let worker = WorkerProcess::start(dir.path(), &props, port, &[], "worker.log")?;
+    let (_broker, worker) = start_worker_with_fixtures(dir.path())?;
 
     let input = dir.path().join("in.txt");
     let output = dir.path().join("out.txt");

@@ -310,6 +310,17 @@ fn confirm(format: OutputFormat, answer: &Answer, message: String) -> Report {
     }
 }
 
+/// Run `execute` with a client for `options`, print its outcome; the exit code.
+fn run_command(
+    options: &ClientOptions,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    execute: impl FnOnce(&Client, OutputFormat) -> Outcome,
+) -> u8 {
+    let client = Client::new(options.url.clone());
+    finish(execute(&client, options.output), out, err)
+}
+
 fn connector_file(path: &Path) -> Result<ConnectorFile, Failure> {
     read_connector_file(path).map_err(Failure::Usage)
 }
@@ -324,8 +335,9 @@ impl ConnectorsArgs {
     /// Run the command, printing results on `out` and errors on `err`; the exit code.
     #[must_use]
     pub fn run_with(&self, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-        let client = Client::new(self.options.url.clone());
-        finish(self.execute(&client, self.options.output), out, err)
+        run_command(&self.options, out, err, |client, format| {
+            self.execute(client, format)
+        })
     }
 
     fn execute(&self, client: &Client, format: OutputFormat) -> Outcome {
@@ -492,8 +504,9 @@ impl PluginsArgs {
     /// Run the command, printing results on `out` and errors on `err`; the exit code.
     #[must_use]
     pub fn run_with(&self, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-        let client = Client::new(self.options.url.clone());
-        finish(self.execute(&client, self.options.output), out, err)
+        run_command(&self.options, out, err, |client, format| {
+            self.execute(client, format)
+        })
     }
 
     fn execute(&self, client: &Client, format: OutputFormat) -> Outcome {

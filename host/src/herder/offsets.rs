@@ -161,16 +161,7 @@ fn consumer(ctx: &WorkerContext, name: &str, config: &ConfigMap) -> Result<BaseC
 
 /// The Kafka topics a sink connector consumes, as its config names them now.
 fn sink_topics(consumer: &BaseConsumer, config: &ConfigMap) -> Result<Vec<String>, HerderError> {
-    let listed: Vec<String> = config
-        .get("topics")
-        .map(|t| {
-            t.split(',')
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default();
+    let listed = crate::config::connector::parse_list(config.get("topics"));
     if !listed.is_empty() {
         return Ok(listed);
     }
