@@ -48,6 +48,8 @@ const FIXTURES: &[&str] = &[
     "oom-transform",
     "counting-source",
     "flaky-sink",
+    "tag-transform",
+    "tag-transform-2",
 ];
 /// Embedded name of the Python plugin.
 const PYTHON_NAME: &str = "python-change-case.wasm";

@@ -12,7 +12,7 @@ use crate::broker::{EmbeddedBroker, bootstrap_address};
 use crate::config::{WorkerConfig, load_config_file};
 use crate::herder::{StandaloneHerder, WorkerContext};
 use crate::offsets::FileOffsetStore;
-use crate::plugins::PluginRegistry;
+use crate::plugins::{DirectoryPluginStore, PluginRegistry};
 use crate::runtime::PluginRuntime;
 
 /// Errors starting or running a worker.
@@ -99,10 +99,18 @@ impl StandaloneWorker {
         let offsets = FileOffsetStore::open(&offsets_file)
             .map_err(|e| WorkerError::Startup(e.to_string()))?;
         let config = Arc::new(config);
-        let (registry, cluster_id) = load_plugins_and_connect(&config).await?;
+        let plugin_store = DirectoryPluginStore::new(
+            config
+                .plugin_storage_dir
+                .clone()
+                .unwrap_or_else(|| offsets_file.with_extension("plugins")),
+        );
+        let (registry, cluster_id) =
+            load_plugins_and_connect(&config, plugin_store.files()).await?;
         let ctx = Arc::new(WorkerContext {
             config: config.clone(),
             registry,
+            plugin_store: Arc::new(plugin_store),
             offsets: Arc::new(offsets),
             active_topics: Arc::new(crate::herder::MemoryActiveTopics::default()),
             cluster_id,
@@ -160,15 +168,17 @@ pub(crate) fn parse_worker_config(
 /// Load the plugins (shipped and from `plugin.path`) and reach Kafka; returns the cluster id.
 pub(crate) async fn load_plugins_and_connect(
     config: &Arc<WorkerConfig>,
+    uploaded: Vec<PathBuf>,
 ) -> Result<(Arc<PluginRegistry>, String), WorkerError> {
     let runtime = PluginRuntime::new(config.plugin_cache_dir.clone())
         .map_err(|e| WorkerError::Startup(e.to_string()))?;
     let plugin_path = config.plugin_path.clone();
-    let registry =
-        tokio::task::spawn_blocking(move || PluginRegistry::load(&runtime, &plugin_path))
-            .await
-            .map_err(|e| WorkerError::Startup(e.to_string()))?
-            .map_err(|e| WorkerError::Startup(e.to_string()))?;
+    let registry = tokio::task::spawn_blocking(move || {
+        PluginRegistry::load(&runtime, &plugin_path, &uploaded)
+    })
+    .await
+    .map_err(|e| WorkerError::Startup(e.to_string()))?
+    .map_err(|e| WorkerError::Startup(e.to_string()))?;
     let settings = config.client_settings("admin", &BTreeMap::new());
     let cluster_id = tokio::task::spawn_blocking(move || {
         crate::kafka::cluster_id(&settings, Duration::from_secs(30))
@@ -208,7 +218,17 @@ impl RestServer {
                 .unwrap_or("unknown")
                 .to_string(),
         };
-        let task = tokio::spawn(crate::rest::serve(herder, info, listener, cancel.clone()));
+        let limits = crate::rest::RestLimits {
+            plugin_upload_max_bytes: config.plugin_upload_max_bytes,
+            ..crate::rest::RestLimits::default()
+        };
+        let task = tokio::spawn(crate::rest::serve(
+            herder,
+            info,
+            limits,
+            listener,
+            cancel.clone(),
+        ));
         tracing::info!(rest_address = %address, worker_id = %config.worker_id, "REST API listening");
         Ok(RestServer {
             address,

@@ -366,6 +366,27 @@ impl WorkerProcess {
         Ok((status, json))
     }
 
+    /// `POST {path}` with raw bytes of `content_type`: (status, JSON body or Null).
+    pub fn post_bytes(
+        &self,
+        path: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> Result<(u16, serde_json::Value)> {
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build();
+        let agent = ureq::Agent::new_with_config(config);
+        let mut response = agent
+            .post(&format!("{}{path}", self.url))
+            .header("Content-Type", content_type)
+            .send(bytes)?;
+        let status = response.status().as_u16();
+        let text = response.body_mut().read_to_string().unwrap_or_default();
+        let json = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
+        Ok((status, json))
+    }
+
     /// Wait until `check` passes on the connector's status, or fail with the last status.
     pub fn wait_status(
         &self,

@@ -704,3 +704,105 @@ fn rest_operations_work_through_any_worker() -> Result<()> {
     }
     Ok(())
 }
+
+#[test]
+fn an_uploaded_plugin_reaches_every_worker_and_is_deleted_everywhere() -> Result<()> {
+    let mut cluster = Cluster::start(3)?;
+    let plugin = std::fs::read(wasm_connect_tests::fixtures_dir()?.join("tag-transform.wasm"))?;
+    let uploaded = Instant::now();
+    let (code, body) =
+        cluster
+            .worker(0)?
+            .post_bytes("/connector-plugins", "application/wasm", &plugin)?;
+    assert_eq!(code, 201, "{body}");
+    let has_v1 = |v: &Value| {
+        v.as_array()
+            .is_some_and(|a| a.len() == 1 && a[0]["version"] == "1.0.0")
+    };
+    for worker in 0..3 {
+        wait_answer(
+            &cluster,
+            worker,
+            "/connector-plugins/TagTransform/versions",
+            has_v1,
+        )?;
+    }
+    // A connector using it, created through worker 2, runs within 10 s of the upload.
+    let input = cluster.dir.path().join("in.txt");
+    let output = cluster.dir.path().join("out.txt");
+    let expected: BTreeSet<String> = append_lines(&input, 0..3)?
+        .into_iter()
+        .map(|l| format!("{l}|v1"))
+        .collect();
+    let (code, body) = cluster.worker(2)?.call(
+        "POST",
+        "/connectors",
+        Some(json!({"name": "source", "config": {
+            "connector.class": "FileStreamSource", "file": input.display().to_string(),
+            "topic": "lines", "topic.creation.default.partitions": "1",
+            "topic.creation.default.replication.factor": "1",
+            "transforms": "tag", "transforms.tag.type": "TagTransform"}})),
+    )?;
+    assert_eq!(code, 201, "{body}");
+    cluster.wait_status("source", Duration::from_secs(10), |s| all_running(s, 1))?;
+    let ran_after = uploaded.elapsed();
+    assert!(ran_after < Duration::from_secs(10), "{ran_after:?}");
+    let (code, body) = cluster.worker(1)?.call(
+        "POST",
+        "/connectors",
+        Some(
+            json!({"name": "sink", "config": {"connector.class": "FileStreamSink",
+            "file": output.display().to_string(), "topics": "lines"}}),
+        ),
+    )?;
+    assert_eq!(code, 201, "{body}");
+    wait_for_all_lines(&cluster, &output, &expected, Duration::from_secs(60))?;
+
+    // A worker that joins later replays the plugin topic.
+    let fourth = cluster.add_worker()?;
+    wait_answer(
+        &cluster,
+        fourth,
+        "/connector-plugins/TagTransform/versions",
+        has_v1,
+    )?;
+
+    // In use: refused on any worker; once unused, deleted on every worker.
+    let (code, body) = cluster.worker(1)?.call(
+        "DELETE",
+        "/connector-plugins/TagTransform/versions/1.0.0",
+        None,
+    )?;
+    assert_eq!(code, 409, "{body}");
+    let (code, _) = cluster
+        .worker(0)?
+        .call("DELETE", "/connectors/source", None)?;
+    assert_eq!(code, 204);
+    let (code, body) = cluster.worker(1)?.call(
+        "DELETE",
+        "/connector-plugins/TagTransform/versions/1.0.0",
+        None,
+    )?;
+    assert_eq!(code, 204, "{body}");
+    for worker in 0..4 {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let (code, _) = cluster.worker(worker)?.call(
+                "GET",
+                "/connector-plugins/TagTransform/versions",
+                None,
+            )?;
+            if code == 404 {
+                break;
+            }
+            if Instant::now() > deadline {
+                bail!(
+                    "worker {worker} still has the deleted plugin\n{}",
+                    cluster.logs()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    Ok(())
+}

@@ -29,7 +29,7 @@ fn settings(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
 #[test]
 fn insert_field_adds_the_field_and_its_schema_to_a_json_struct() -> Result<()> {
     let runtime = PluginRuntime::new(plugin_cache_dir()?)?;
-    let registry = PluginRegistry::load(&runtime, &[])?;
+    let registry = PluginRegistry::load(&runtime, &[], &[])?;
     let plugin = registry
         .find("org.apache.kafka.connect.transforms.InsertField$Value")
         .context("InsertField$Value is shipped")?;
@@ -106,7 +106,7 @@ fn insert_field_adds_the_field_and_its_schema_to_a_json_struct() -> Result<()> {
 #[test]
 fn key_recipe_runs_key_forms_on_the_key() -> Result<()> {
     let runtime = PluginRuntime::new(plugin_cache_dir()?)?;
-    let registry = PluginRegistry::load(&runtime, &[])?;
+    let registry = PluginRegistry::load(&runtime, &[], &[])?;
     let stage =
         |alias: &str, type_name: &str, config: &[(&str, &str)]| -> Result<ResolvedTransform> {
             Ok(ResolvedTransform {

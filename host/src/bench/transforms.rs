@@ -549,7 +549,7 @@ pub fn run(records: usize) -> Result<()> {
     let records = batches * BATCH;
     let worker = WorkerConfig::parse(BTreeMap::new()).map_err(|e| anyhow!(e.error_message()))?;
     let runtime = PluginRuntime::new(worker.plugin_cache_dir)?;
-    let registry = PluginRegistry::load(&runtime, &[])?;
+    let registry = PluginRegistry::load(&runtime, &[], &[])?;
     let template = input_batch();
 
     let stages = wasm_stages();

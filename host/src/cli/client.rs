@@ -145,6 +145,29 @@ impl Client {
         answer(status, &text)
     }
 
+    /// POST raw bytes as `content_type` (a plugin upload).
+    pub fn post_bytes(
+        &self,
+        segments: &[&str],
+        content_type: &str,
+        bytes: &[u8],
+    ) -> Result<Answer, ClientError> {
+        let url = self.endpoint(segments, &[]);
+        let mut response = self
+            .agent
+            .post(url.as_str())
+            .header("Accept", "application/json")
+            .header("Content-Type", content_type)
+            .send(bytes)
+            .map_err(|e| self.unreachable(&e))?;
+        let status = response.status().as_u16();
+        let text = response
+            .body_mut()
+            .read_to_string()
+            .map_err(|e| self.unreachable(&e))?;
+        answer(status, &text)
+    }
+
     fn unreachable(&self, error: &ureq::Error) -> ClientError {
         ClientError::Unreachable {
             url: self.base.to_string(),

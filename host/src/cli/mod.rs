@@ -226,6 +226,23 @@ pub enum PluginsCommand {
         #[arg(short, long)]
         file: PathBuf,
     },
+    /// Upload a plugin component (`.wasm`); every worker of the cluster installs it.
+    Upload {
+        /// The component file.
+        file: PathBuf,
+    },
+    /// List the versions of a plugin, with their SHA-256 and where they come from.
+    Versions {
+        /// Plugin class or alias.
+        plugin: String,
+    },
+    /// Delete one uploaded version of a plugin (refused while a connector uses it).
+    Delete {
+        /// Plugin class or alias.
+        plugin: String,
+        /// The version.
+        version: String,
+    },
 }
 
 /// Why a command failed, and so its exit code.
@@ -544,6 +561,35 @@ impl PluginsArgs {
                     report.code = EXIT_API_ERROR;
                 }
                 Ok(report)
+            }
+            PluginsCommand::Upload { file } => {
+                let bytes = std::fs::read(file)
+                    .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", file.display())))?;
+                let answer =
+                    client.post_bytes(&["connector-plugins"], "application/wasm", &bytes)?;
+                Ok(show(format, &answer, render::plugin_versions))
+            }
+            PluginsCommand::Versions { plugin } => {
+                let answer = client.call(
+                    Method::Get,
+                    &["connector-plugins", plugin, "versions"],
+                    &[],
+                    None,
+                )?;
+                Ok(show(format, &answer, render::plugin_versions))
+            }
+            PluginsCommand::Delete { plugin, version } => {
+                let answer = client.call(
+                    Method::Delete,
+                    &["connector-plugins", plugin, "versions", version],
+                    &[],
+                    None,
+                )?;
+                Ok(confirm(
+                    format,
+                    &answer,
+                    format!("Deleted {plugin} version {version}"),
+                ))
             }
         }
     }

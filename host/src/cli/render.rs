@@ -217,6 +217,32 @@ pub fn plugins(answer: &Value) -> String {
     table(&["CLASS", "TYPE", "VERSION"], rows)
 }
 
+/// `GET /connector-plugins/{p}/versions` (a list) or an upload's answer (one version).
+pub fn plugin_versions(answer: &Value) -> String {
+    let one = [answer.clone()];
+    let versions: &[Value] = match answer.as_array() {
+        Some(list) => list,
+        None => &one,
+    };
+    let rows = versions
+        .iter()
+        .map(|p| {
+            vec![
+                text(&p["class"]),
+                text(&p["type"]),
+                text(&p["version"]),
+                text(&p["source"]),
+                text(&p["size"]),
+                text(&p["sha256"]),
+            ]
+        })
+        .collect();
+    table(
+        &["CLASS", "TYPE", "VERSION", "SOURCE", "SIZE", "SHA256"],
+        rows,
+    )
+}
+
 /// `GET /connector-plugins/{p}/config`: one line per key with its documentation's first line.
 pub fn plugin_config(answer: &Value) -> String {
     let rows = answer

@@ -19,6 +19,9 @@ pub struct DistributedConfig {
     pub offset_topic: String,
     /// `status.storage.topic`.
     pub status_topic: String,
+    /// `plugin.storage.topic`: uploaded plugins (default `<group.id>-plugins`; one partition,
+    /// replicated like the config topic).
+    pub plugin_topic: String,
     /// `config.storage.replication.factor` (-1 = broker default).
     pub config_replication_factor: i32,
     /// `offset.storage.replication.factor`.
@@ -94,6 +97,8 @@ impl DistributedConfig {
                 DEFAULT_REBALANCE_DELAY_MS as i64,
                 0,
             )),
+            plugin_topic: get("plugin.storage.topic")
+                .unwrap_or_else(|| format!("{group_id}-plugins")),
             group_id,
             config_topic,
             offset_topic,

@@ -54,6 +54,11 @@ pub struct WorkerConfig {
     pub plugin_path: Vec<PathBuf>,
     /// `plugin.cache.dir`: where compiled plugins are cached.
     pub plugin_cache_dir: PathBuf,
+    /// `plugin.storage.dir`: where a standalone worker keeps uploaded plugins (default: the
+    /// directory `<offset.storage.file.filename>.plugins`).
+    pub plugin_storage_dir: Option<PathBuf>,
+    /// `plugin.upload.max.bytes`: the largest plugin upload accepted.
+    pub plugin_upload_max_bytes: usize,
     /// `connector.client.config.override.policy`.
     pub client_override_policy: ClientOverridePolicy,
     /// The whole map, as given.
@@ -169,6 +174,24 @@ pub fn worker_config_def() -> ConfigDef {
             I::Low,
             "Directory for compiled plugins (default: $XDG_CACHE_HOME/wasm-connect).",
         ),
+        ConfigKeyDef::new(
+            "plugin.storage.dir",
+            T::String,
+            Some(""),
+            I::Low,
+            "Directory where a standalone worker keeps uploaded plugins (default: <offset.storage.file.filename>.plugins).",
+        ),
+        ConfigKeyDef::new(
+            "plugin.upload.max.bytes",
+            T::Long,
+            Some("67108864"),
+            I::Low,
+            "The largest plugin component accepted by POST /connector-plugins.",
+        )
+        .validate(Validator::Range {
+            min: Some(1.0),
+            max: None,
+        }),
         ConfigKeyDef::new(
             "connector.client.config.override.policy",
             T::String,
@@ -294,6 +317,16 @@ impl WorkerConfig {
                 .map(PathBuf::from)
                 .collect(),
             plugin_cache_dir: cache_dir,
+            plugin_storage_dir: get("plugin.storage.dir")
+                .filter(|d| !d.trim().is_empty())
+                .map(PathBuf::from)
+                .or_else(|| {
+                    get("offset.storage.file.filename")
+                        .map(|f| PathBuf::from(format!("{f}.plugins")))
+                }),
+            plugin_upload_max_bytes: get("plugin.upload.max.bytes")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(crate::plugins::DEFAULT_UPLOAD_MAX_BYTES),
             client_override_policy,
             raw,
         })

@@ -43,6 +43,12 @@ pub async fn ensure_internal_topics(
             partitions: config.status_partitions,
             replication: config.status_replication_factor,
         },
+        InternalTopic {
+            setting: "plugin.storage.topic",
+            name: &config.plugin_topic,
+            partitions: 1,
+            replication: config.config_replication_factor,
+        },
     ];
     let names: Vec<String> = topics.iter().map(|t| t.name.to_string()).collect();
     let existing = {
@@ -82,10 +88,13 @@ pub async fn ensure_internal_topics(
                 );
             }
             Some(&count) => {
-                if topic.setting == "config.storage.topic" && count != 1 {
+                if topic.partitions == 1 && count != 1 {
                     problems.push(format!(
-                        "Topic '{}' supplied via the 'config.storage.topic' property is required to have a single partition in order to guarantee consistency of connector configurations, but found {count} partitions. Delete it or set config.storage.topic to a new topic name.",
-                        topic.name
+                        "Topic '{}' supplied via the '{}' property is required to have a single partition in order to guarantee consistency of {}, but found {count} partitions. Delete it or set {} to a new topic name.",
+                        topic.name,
+                        topic.setting,
+                        what(topic.setting),
+                        topic.setting
                     ));
                 }
             }
@@ -121,6 +130,7 @@ fn what(setting: &str) -> &'static str {
     match setting {
         "config.storage.topic" => "connector configurations",
         "offset.storage.topic" => "source connector offsets",
+        "plugin.storage.topic" => "uploaded plugins",
         _ => "connector and task statuses",
     }
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 use super::offsets::KafkaOffsetStore;
+use super::plugins::TopicPluginStore;
 use super::status::StatusStore;
 use super::topics::ensure_internal_topics;
 use crate::config::{DistributedConfig, load_config_file};
@@ -33,7 +34,7 @@ pub async fn run_distributed(
         WorkerError::invalid_config(errors.iter().map(|(k, m)| (k.as_str(), m.as_str())))
     })?;
     let config = Arc::new(parse_worker_config(raw)?);
-    let (registry, cluster_id) = load_plugins_and_connect(&config).await?;
+    let (registry, cluster_id) = load_plugins_and_connect(&config, Vec::new()).await?;
     let settings = config.client_settings("admin", &BTreeMap::new());
     ensure_internal_topics(&settings, &distributed)
         .await
@@ -59,9 +60,28 @@ pub async fn run_distributed(
         .map_err(WorkerError::Startup)?
     };
     let status = Arc::new(status);
+    let plugin_store = {
+        let settings = settings.clone();
+        let topic = distributed.plugin_topic.clone();
+        let registry = registry.clone();
+        let max = config.plugin_upload_max_bytes;
+        tokio::task::spawn_blocking(move || {
+            TopicPluginStore::open(
+                &settings,
+                &topic,
+                registry,
+                max,
+                DistributedHerder::WRITE_TIMEOUT,
+            )
+        })
+        .await
+        .map_err(|e| WorkerError::Startup(e.to_string()))?
+        .map_err(WorkerError::Startup)?
+    };
     let ctx = Arc::new(WorkerContext {
         config: config.clone(),
         registry,
+        plugin_store: Arc::new(plugin_store),
         offsets: offsets.clone(),
         active_topics: status.clone(),
         cluster_id,

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use super::ActiveTopicStore;
 use crate::config::WorkerConfig;
 use crate::offsets::OffsetBackingStore;
-use crate::plugins::PluginRegistry;
+use crate::plugins::{PluginRegistry, PluginStore};
 
 /// What every herder of a worker shares.
 pub struct WorkerContext {
@@ -13,6 +13,8 @@ pub struct WorkerContext {
     pub config: Arc<WorkerConfig>,
     /// Plugins.
     pub registry: Arc<PluginRegistry>,
+    /// Where uploaded plugins are kept (a directory, or the plugin topic).
+    pub plugin_store: Arc<dyn PluginStore>,
     /// Source offsets.
     pub offsets: Arc<dyn OffsetBackingStore>,
     /// The topics each connector used (`GET /connectors/{c}/topics`).

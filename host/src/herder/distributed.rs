@@ -19,8 +19,8 @@ use super::running::{RunningTask, spawn_task, stop_tasks};
 use super::validation::validate;
 use super::{
     ConfigMap, ConnectorInfo, ConnectorOffsets, ConnectorState, ConnectorStatus, ConnectorTaskId,
-    ConnectorType, Herder, HerderError, PluginInfo, StateInfo, StatusCell, TaskInfo, TaskStateInfo,
-    WorkerContext,
+    ConnectorType, Herder, HerderError, PluginInfo, PluginVersionInfo, StateInfo, StatusCell,
+    TaskInfo, TaskStateInfo, WorkerContext,
 };
 use super::{catalog, offsets};
 use crate::config::{ConfigInfos, ConfigKeyInfo, DistributedConfig};
@@ -46,6 +46,8 @@ struct LocalTask {
     running: RunningTask,
     /// The config it was started with.
     config: ConfigMap,
+    /// Its connector's config when it started (transforms, converters, plugin versions).
+    connector_config: ConfigMap,
 }
 
 /// What REST reads: the config topic's state and this worker's part in the cluster.
@@ -732,6 +734,30 @@ impl Herder for DistributedHerder {
         self.shared.ctx.cluster_id.clone()
     }
 
+    async fn upload_plugin(
+        &self,
+        bytes: Vec<u8>,
+    ) -> Result<(PluginVersionInfo, bool), HerderError> {
+        // Any worker may publish: the plugin topic carries it to every worker.
+        catalog::upload_plugin(&self.shared.ctx, bytes).await
+    }
+
+    fn plugin_versions(&self, name: &str) -> Result<Vec<PluginVersionInfo>, HerderError> {
+        catalog::plugin_versions(&self.shared.ctx, name)
+    }
+
+    async fn delete_plugin_version(&self, name: &str, version: &str) -> Result<(), HerderError> {
+        let configs: Vec<(String, ConfigMap)> = self
+            .shared
+            .view()
+            .config
+            .connectors
+            .iter()
+            .map(|(n, e)| (n.clone(), e.config.clone()))
+            .collect();
+        catalog::delete_plugin_version(&self.shared.ctx, name, version, configs).await
+    }
+
     async fn set_cluster_logger_level(&self, logger: &str, level: &str) -> Result<(), HerderError> {
         let shared = self.shared.clone();
         let record = ConfigRecord::LoggerLevel {
@@ -924,6 +950,23 @@ impl Driver {
                     .is_some_and(|l| l.config != *config);
                 if changed {
                     let work = Work::Connector(name.clone());
+                    self.enqueue(Action::Stop(work.clone()));
+                    self.enqueue(Action::Start(work));
+                }
+                // Tasks here run the connector's transforms, converters and plugin versions:
+                // restart them on the new config, one after another (offsets are kept).
+                let stale: Vec<Work> = self
+                    .shared
+                    .view()
+                    .tasks
+                    .iter()
+                    .filter(|((c, _), local)| c == name && local.connector_config != *config)
+                    .map(|((c, n), _)| Work::Task {
+                        connector: c.clone(),
+                        task: *n,
+                    })
+                    .collect();
+                for work in stale {
                     self.enqueue(Action::Stop(work.clone()));
                     self.enqueue(Action::Start(work));
                 }
@@ -1247,6 +1290,7 @@ fn start_local(shared: &Arc<Shared>, work: &Work) {
                 LocalTask {
                     running,
                     config: task_config,
+                    connector_config: config,
                 },
             );
         }

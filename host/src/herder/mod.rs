@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 pub use active_topics::{ActiveTopicStore, MemoryActiveTopics, TopicTracker};
+pub use catalog::PluginVersionInfo;
 pub use context::WorkerContext;
 pub use distributed::DistributedHerder;
 pub use offsets::{ConnectorOffset, ConnectorOffsets, sink_group_id};
@@ -200,6 +201,12 @@ pub enum HerderError {
         "Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/{0}/stop' endpoint"
     )]
     NotStopped(String),
+    /// Something else is not there (404), e.g. a plugin version.
+    #[error("{0}")]
+    NotFound(String),
+    /// A request body over a limit (413).
+    #[error("{0}")]
+    PayloadTooLarge(String),
     /// A rebalance or leader change is in progress (409).
     #[error("{0}")]
     Conflict(String),
@@ -286,6 +293,20 @@ pub trait Herder: Send + Sync + 'static {
     ) -> impl Future<Output = Result<ConfigInfos, HerderError>> + Send;
     /// The Kafka cluster id for `GET /`.
     fn kafka_cluster_id(&self) -> String;
+    /// `POST /connector-plugins`: install an uploaded component on every worker; whether it is
+    /// new (false: the same name, version and content was there).
+    fn upload_plugin(
+        &self,
+        bytes: Vec<u8>,
+    ) -> impl Future<Output = Result<(PluginVersionInfo, bool), HerderError>> + Send;
+    /// `GET /connector-plugins/{p}/versions`.
+    fn plugin_versions(&self, name: &str) -> Result<Vec<PluginVersionInfo>, HerderError>;
+    /// `DELETE /connector-plugins/{p}/versions/{v}`: 409 while a connector uses it.
+    fn delete_plugin_version(
+        &self,
+        name: &str,
+        version: &str,
+    ) -> impl Future<Output = Result<(), HerderError>> + Send;
     /// `PUT /admin/loggers/{name}?scope=cluster`: set a log level on every worker. A standalone
     /// worker is its own cluster.
     fn set_cluster_logger_level(

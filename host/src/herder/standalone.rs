@@ -9,8 +9,8 @@ use super::running::{RunningTask, spawn_task, stop_tasks};
 use super::validation::{Validated, validate};
 use super::{
     ConfigMap, ConnectorInfo, ConnectorOffsets, ConnectorState, ConnectorStatus, ConnectorTaskId,
-    ConnectorType, Herder, HerderError, PluginInfo, StateInfo, StatusCell, TaskInfo, TaskStateInfo,
-    WorkerContext,
+    ConnectorType, Herder, HerderError, PluginInfo, PluginVersionInfo, StateInfo, StatusCell,
+    TaskInfo, TaskStateInfo, WorkerContext,
 };
 use super::{TargetState, catalog, offsets};
 use crate::config::{ConfigInfos, ConfigKeyInfo};
@@ -478,6 +478,26 @@ impl Herder for StandaloneHerder {
 
     fn kafka_cluster_id(&self) -> String {
         self.ctx.cluster_id.clone()
+    }
+
+    async fn upload_plugin(
+        &self,
+        bytes: Vec<u8>,
+    ) -> Result<(PluginVersionInfo, bool), HerderError> {
+        catalog::upload_plugin(&self.ctx, bytes).await
+    }
+
+    fn plugin_versions(&self, name: &str) -> Result<Vec<PluginVersionInfo>, HerderError> {
+        catalog::plugin_versions(&self.ctx, name)
+    }
+
+    async fn delete_plugin_version(&self, name: &str, version: &str) -> Result<(), HerderError> {
+        let configs: Vec<(String, ConfigMap)> = self
+            .lock()
+            .iter()
+            .map(|(n, e)| (n.clone(), e.config.clone()))
+            .collect();
+        catalog::delete_plugin_version(&self.ctx, name, version, configs).await
     }
 }
 

@@ -27,6 +27,42 @@ pub(crate) struct Validated {
     pub transforms: Vec<ResolvedTransform>,
 }
 
+/// The plugin `name` at the version `config` pins under `version_key` (the newest when not
+/// pinned); a pinned version that does not exist is an error on `version_key`.
+fn find_pinned(
+    ctx: &WorkerContext,
+    name: &str,
+    config: &ConfigMap,
+    version_key: &str,
+    errors: &mut Vec<(String, String)>,
+) -> Option<Arc<RegisteredPlugin>> {
+    let pinned = config
+        .get(version_key)
+        .map(|v| v.trim())
+        .filter(|v| !v.is_empty());
+    let found = ctx.registry.find_version(name, pinned);
+    if found.is_none()
+        && let Some(version) = pinned
+    {
+        let versions: Vec<String> = ctx
+            .registry
+            .versions(name)
+            .iter()
+            .map(|p| p.version().to_string())
+            .collect();
+        if !versions.is_empty() {
+            errors.push((
+                version_key.to_string(),
+                format!(
+                    "Invalid value {version} for configuration {version_key}: {name} has no version {version} (versions: {})",
+                    versions.join(", ")
+                ),
+            ));
+        }
+    }
+    found
+}
+
 /// Validate like Kafka's `AbstractHerder.validateConnectorConfig`: common keys, sink keys, the
 /// plugin's keys, each transform's and predicate's keys under their prefix, and the plugin's
 /// own `validate`; every error at once.
@@ -39,13 +75,14 @@ pub(crate) fn validate(
         .map(str::to_string)
         .or_else(|| config.get("connector.class").cloned())
         .unwrap_or_default();
-    let plugin = ctx
-        .registry
-        .find(&class)
+    let mut extra: Vec<(String, String)> = Vec::new();
+    let plugin = find_pinned(ctx, &class, config, "connector.plugin.version", &mut extra)
         .filter(|p| matches!(p.kind(), ComponentKind::Source | ComponentKind::Sink));
     let mut def = connector_config_def();
-    let mut extra: Vec<(String, String)> = Vec::new();
-    if !class.trim().is_empty() && plugin.is_none() {
+    if !class.trim().is_empty()
+        && plugin.is_none()
+        && !extra.iter().any(|(k, _)| k == "connector.plugin.version")
+    {
         extra.push((
             "connector.class".into(),
             format!("Invalid value {class} for configuration connector.class: Failed to find any class that implements Connector and which name matches {class}"),
@@ -92,11 +129,12 @@ pub(crate) fn validate(
                 )
                 .in_group(&group, -1),
             );
-            let Some(tplugin) = ctx
-                .registry
-                .find(&spec.plugin)
-                .filter(|p| p.kind() == ComponentKind::Transform)
-            else {
+            let version_key = format!("{prefix}plugin.version");
+            let pinned = find_pinned(ctx, &spec.plugin, config, &version_key, &mut extra);
+            if pinned.is_none() && extra.iter().any(|(k, _)| *k == version_key) {
+                continue;
+            }
+            let Some(tplugin) = pinned.filter(|p| p.kind() == ComponentKind::Transform) else {
                 extra.push((type_key, format!("Invalid value {} for configuration {prefix}type: no transform plugin with this name", spec.plugin)));
                 continue;
             };
@@ -104,9 +142,8 @@ pub(crate) fn validate(
             let predicate = match &spec.predicate {
                 Some(p) => {
                     let pprefix = format!("predicates.{}.", p.alias);
-                    match ctx
-                        .registry
-                        .find(&p.plugin)
+                    let version_key = format!("{pprefix}plugin.version");
+                    match find_pinned(ctx, &p.plugin, config, &version_key, &mut extra)
                         .filter(|pl| pl.kind() == ComponentKind::Predicate)
                     {
                         Some(pplugin) => {
@@ -231,6 +268,9 @@ mod tests {
         WorkerContext {
             config: Arc::new(config),
             registry: Arc::new(PluginRegistry::default()),
+            plugin_store: Arc::new(crate::plugins::DirectoryPluginStore::new(
+                dir.join("plugins"),
+            )),
             offsets: Arc::new(FileOffsetStore::open(&dir.join("offsets.json")).unwrap()),
             active_topics: Arc::new(crate::herder::MemoryActiveTopics::default()),
             cluster_id: "test".into(),

@@ -1,15 +1,20 @@
 //! The plugin registry: plugins shipped inside the binary plus `.wasm` files from `plugin.path`,
 //! each compiled once and described by its own `info` and `config-definition` exports.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
+
+use sha2::{Digest, Sha256};
 
 use crate::runtime::PluginDescription;
 use crate::runtime::{
     ComponentKind, Grants, InstanceContext, LoadedComponent, PluginInstance, PluginRuntime,
 };
+
+mod upload;
+
+pub use upload::{DEFAULT_UPLOAD_MAX_BYTES, DirectoryPluginStore, PluginStore, UploadError};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_plugins.rs"));
@@ -47,6 +52,47 @@ pub enum RegistryError {
         /// Second plugin.
         second: String,
     },
+    /// This name and version exist with other content; versions are immutable.
+    #[error(
+        "{name} version {version} already exists with different content (sha256 {existing}, this one {new}); publish it under a new version"
+    )]
+    VersionExists {
+        /// Plugin name.
+        name: String,
+        /// Version.
+        version: String,
+        /// Hash of the stored one.
+        existing: String,
+        /// Hash of the new one.
+        new: String,
+    },
+    /// No such plugin version.
+    #[error("Plugin {name} has no version {version}")]
+    NoSuchVersion {
+        /// Plugin name.
+        name: String,
+        /// Version.
+        version: String,
+    },
+    /// Bundled and `plugin.path` plugins cannot be deleted over REST.
+    #[error("Plugin {name} comes from {origin} and cannot be deleted; only uploaded plugins can")]
+    NotRemovable {
+        /// Plugin name.
+        name: String,
+        /// Where it came from.
+        origin: String,
+    },
+}
+
+/// Where a plugin came from; only uploaded plugins may be deleted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PluginSource {
+    /// Shipped inside the binary.
+    Bundled,
+    /// A `.wasm` file under `plugin.path`.
+    PluginPath,
+    /// Uploaded over REST.
+    Uploaded,
 }
 
 /// A plugin ready to use.
@@ -55,8 +101,14 @@ pub struct RegisteredPlugin {
     pub description: PluginDescription,
     /// The compiled component.
     pub loaded: Arc<LoadedComponent>,
-    /// Where it came from (`embedded:<file>` or a path).
+    /// Where it came from (`embedded:<file>`, a path, or `upload`).
     pub origin: String,
+    /// SHA-256 of the component bytes, hex.
+    pub sha256: String,
+    /// Size of the component in bytes.
+    pub size: usize,
+    /// Bundled, from `plugin.path`, or uploaded.
+    pub source: PluginSource,
 }
 
 impl RegisteredPlugin {
@@ -69,24 +121,53 @@ impl RegisteredPlugin {
     pub fn name(&self) -> &str {
         &self.description.name
     }
+
+    /// Its version.
+    pub fn version(&self) -> &str {
+        &self.description.version
+    }
+
+    /// Whether `name` is its name or one of its aliases.
+    fn answers_to(&self, name: &str) -> bool {
+        self.description.name == name || self.description.aliases.iter().any(|a| a == name)
+    }
 }
 
-/// All plugins a worker knows, by name and alias.
+/// All plugins a worker knows, every version, by name and alias. Plugins may be added and
+/// removed while the worker runs (uploads); readers get `Arc`s that stay valid.
 #[derive(Default)]
 pub struct PluginRegistry {
-    plugins: Vec<Arc<RegisteredPlugin>>,
-    by_name: BTreeMap<String, usize>,
+    plugins: RwLock<Vec<Arc<RegisteredPlugin>>>,
+    /// Compiles uploads (absent in registries built by hand, as in tests).
+    runtime: Option<Arc<PluginRuntime>>,
+}
+
+/// What [`PluginRegistry::add`] did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Added {
+    /// A new plugin version.
+    New,
+    /// The same name, version and content was already there.
+    AlreadyPresent,
 }
 
 impl PluginRegistry {
-    /// Load the embedded plugins and every `.wasm` under `plugin_path` (files or directories).
+    /// Load the embedded plugins, every `.wasm` under `plugin_path` (files or directories), and
+    /// the `uploaded` components kept from earlier uploads.
     pub fn load(
-        runtime: &PluginRuntime,
+        runtime: &Arc<PluginRuntime>,
         plugin_path: &[PathBuf],
+        uploaded: &[PathBuf],
     ) -> Result<PluginRegistry, RegistryError> {
-        let mut sources: Vec<(String, Vec<u8>)> = embedded::EMBEDDED_PLUGINS
+        let mut sources: Vec<(String, Vec<u8>, PluginSource)> = embedded::EMBEDDED_PLUGINS
             .iter()
-            .map(|(name, bytes)| (format!("embedded:{name}"), bytes.to_vec()))
+            .map(|(name, bytes)| {
+                (
+                    format!("embedded:{name}"),
+                    bytes.to_vec(),
+                    PluginSource::Bundled,
+                )
+            })
             .collect();
         for path in plugin_path {
             for file in wasm_files(path)? {
@@ -94,13 +175,22 @@ impl PluginRegistry {
                     path: file.clone(),
                     source,
                 })?;
-                sources.push((file.display().to_string(), bytes));
+                sources.push((file.display().to_string(), bytes, PluginSource::PluginPath));
             }
+        }
+        for file in uploaded {
+            let bytes = std::fs::read(file).map_err(|source| RegistryError::Read {
+                path: file.clone(),
+                source,
+            })?;
+            sources.push((file.display().to_string(), bytes, PluginSource::Uploaded));
         }
         let results: Vec<Result<RegisteredPlugin, RegistryError>> = std::thread::scope(|scope| {
             let handles: Vec<_> = sources
                 .iter()
-                .map(|(origin, bytes)| scope.spawn(move || describe(runtime, origin, bytes)))
+                .map(|(origin, bytes, source)| {
+                    scope.spawn(move || describe(runtime, origin, bytes, *source))
+                })
                 .collect();
             handles
                 .into_iter()
@@ -114,48 +204,156 @@ impl PluginRegistry {
                 })
                 .collect()
         });
-        let mut registry = PluginRegistry::default();
+        let registry = PluginRegistry {
+            runtime: Some(runtime.clone()),
+            ..PluginRegistry::default()
+        };
         for result in results {
             registry.add(result?)?;
         }
         Ok(registry)
     }
 
-    /// Register a plugin under its name and aliases.
-    pub fn add(&mut self, plugin: RegisteredPlugin) -> Result<(), RegistryError> {
-        let index = self.plugins.len();
-        let names: Vec<String> = std::iter::once(plugin.description.name.clone())
-            .chain(plugin.description.aliases.iter().cloned())
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Vec<Arc<RegisteredPlugin>>> {
+        self.plugins.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Vec<Arc<RegisteredPlugin>>> {
+        self.plugins.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Register a plugin version under its name and aliases. The same name and version with the
+    /// same content is [`Added::AlreadyPresent`]; with other content, or a name or alias that
+    /// another plugin answers to, it is a conflict.
+    pub fn add(&self, plugin: RegisteredPlugin) -> Result<Added, RegistryError> {
+        let mut plugins = self.write();
+        let names: Vec<&String> = std::iter::once(&plugin.description.name)
+            .chain(plugin.description.aliases.iter())
             .collect();
-        for name in &names {
-            if let Some(&existing) = self.by_name.get(name) {
+        for existing in plugins.iter() {
+            if existing.name() == plugin.name() {
+                if existing.version() == plugin.version() {
+                    if existing.sha256 == plugin.sha256 {
+                        return Ok(Added::AlreadyPresent);
+                    }
+                    return Err(RegistryError::VersionExists {
+                        name: plugin.name().to_string(),
+                        version: plugin.version().to_string(),
+                        existing: existing.sha256.clone(),
+                        new: plugin.sha256.clone(),
+                    });
+                }
+                continue;
+            }
+            if let Some(name) = names.iter().find(|n| existing.answers_to(n)) {
                 return Err(RegistryError::Conflict {
-                    name: name.clone(),
-                    first: self.plugins[existing].origin.clone(),
+                    name: (*name).clone(),
+                    first: existing.origin.clone(),
                     second: plugin.origin.clone(),
                 });
             }
         }
-        for name in names {
-            self.by_name.insert(name, index);
+        tracing::info!(plugin = %plugin.description.name, version = %plugin.description.version, kind = plugin.kind().type_name(), origin = %plugin.origin, "registered plugin");
+        plugins.push(Arc::new(plugin));
+        Ok(Added::New)
+    }
+
+    /// Remove one version of an uploaded plugin.
+    pub fn remove(
+        &self,
+        name: &str,
+        version: &str,
+    ) -> Result<Arc<RegisteredPlugin>, RegistryError> {
+        let mut plugins = self.write();
+        let index = plugins
+            .iter()
+            .position(|p| p.answers_to(name) && p.version() == version)
+            .ok_or_else(|| RegistryError::NoSuchVersion {
+                name: name.to_string(),
+                version: version.to_string(),
+            })?;
+        if plugins[index].source != PluginSource::Uploaded {
+            return Err(RegistryError::NotRemovable {
+                name: plugins[index].name().to_string(),
+                origin: plugins[index].origin.clone(),
+            });
         }
-        tracing::info!(plugin = %plugin.description.name, kind = plugin.kind().type_name(), origin = %plugin.origin, "registered plugin");
-        self.plugins.push(Arc::new(plugin));
-        Ok(())
+        let removed = plugins.remove(index);
+        tracing::info!(plugin = %removed.name(), version, "removed plugin version");
+        Ok(removed)
     }
 
-    /// The plugin with this name or alias.
+    /// The newest version of the plugin with this name or alias.
     pub fn find(&self, name: &str) -> Option<Arc<RegisteredPlugin>> {
-        self.by_name
-            .get(name.trim())
-            .map(|&i| self.plugins[i].clone())
+        self.find_version(name, None)
     }
 
-    /// Every plugin, sorted by name.
+    /// The plugin with this name or alias: `version` exactly, or the newest when `None`.
+    pub fn find_version(&self, name: &str, version: Option<&str>) -> Option<Arc<RegisteredPlugin>> {
+        let name = name.trim();
+        self.read()
+            .iter()
+            .filter(|p| p.answers_to(name))
+            .filter(|p| version.is_none_or(|v| p.version() == v.trim()))
+            .max_by(|a, b| compare_versions(a.version(), b.version()))
+            .cloned()
+    }
+
+    /// Every version of the plugin with this name or alias, oldest first.
+    pub fn versions(&self, name: &str) -> Vec<Arc<RegisteredPlugin>> {
+        let name = name.trim();
+        let mut versions: Vec<Arc<RegisteredPlugin>> = self
+            .read()
+            .iter()
+            .filter(|p| p.answers_to(name))
+            .cloned()
+            .collect();
+        versions.sort_by(|a, b| compare_versions(a.version(), b.version()));
+        versions
+    }
+
+    /// Every plugin version, sorted by name, then version.
     pub fn all(&self) -> Vec<Arc<RegisteredPlugin>> {
-        let mut all = self.plugins.clone();
-        all.sort_by(|a, b| a.name().cmp(b.name()));
+        let mut all = self.read().clone();
+        all.sort_by(|a, b| {
+            a.name()
+                .cmp(b.name())
+                .then_with(|| compare_versions(a.version(), b.version()))
+        });
         all
+    }
+}
+
+/// Order versions the way people read them: numeric parts as numbers (`0.10.0` > `0.9.1`),
+/// other parts as text, and a release after its pre-releases (`1.0.0` > `1.0.0-rc1`).
+pub fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let split = |v: &str| -> (Vec<String>, Option<String>) {
+        let (release, pre) = match v.split_once('-') {
+            Some((r, p)) => (r.to_string(), Some(p.to_string())),
+            None => (v.to_string(), None),
+        };
+        (release.split('.').map(str::to_string).collect(), pre)
+    };
+    let part = |x: &str, y: &str| match (x.parse::<u64>(), y.parse::<u64>()) {
+        (Ok(x), Ok(y)) => x.cmp(&y),
+        _ => x.cmp(y),
+    };
+    let (ra, pa) = split(a);
+    let (rb, pb) = split(b);
+    for i in 0..ra.len().max(rb.len()) {
+        let x = ra.get(i).map_or("0", String::as_str);
+        let y = rb.get(i).map_or("0", String::as_str);
+        match part(x, y) {
+            Ordering::Equal => {}
+            other => return other,
+        }
+    }
+    match (pa, pb) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Greater,
+        (Some(_), None) => Ordering::Less,
+        (Some(x), Some(y)) => part(&x, &y),
     }
 }
 
@@ -175,10 +373,12 @@ fn wasm_files(path: &Path) -> Result<Vec<PathBuf>, RegistryError> {
     Ok(files)
 }
 
-fn describe(
+/// Compile `bytes` and ask the plugin to describe itself.
+pub(crate) fn describe(
     runtime: &PluginRuntime,
     origin: &str,
     bytes: &[u8],
+    source: PluginSource,
 ) -> Result<RegisteredPlugin, RegistryError> {
     let invalid = |message: String| RegistryError::Invalid {
         name: origin.to_string(),
@@ -202,5 +402,23 @@ fn describe(
         description,
         loaded,
         origin: origin.to_string(),
+        sha256: hex::encode(Sha256::digest(bytes)),
+        size: bytes.len(),
+        source,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_compare_numerically_with_pre_releases_first() {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        assert_eq!(compare_versions("0.10.0", "0.9.1"), Greater);
+        assert_eq!(compare_versions("1.0", "1.0.0"), Equal);
+        assert_eq!(compare_versions("1.0.0-rc1", "1.0.0"), Less);
+        assert_eq!(compare_versions("2.0.0-beta", "2.0.0-alpha"), Greater);
+        assert_eq!(compare_versions("1.2.3", "1.2.10"), Less);
+    }
 }

@@ -19,7 +19,7 @@ use tokio_util::sync::CancellationToken;
 use crate::config::{ConfigInfos, ConfigKeyInfo, connector_json_to_map, json_object_to_string_map};
 use crate::herder::{
     ConfigMap, ConnectorInfo, ConnectorOffsets, ConnectorStatus, Herder, HerderError, PluginInfo,
-    TargetState, TaskInfo, TaskStateInfo,
+    PluginVersionInfo, TargetState, TaskInfo, TaskStateInfo,
 };
 use crate::logging::{LogLevels, LoggerLevel, kafka_level};
 
@@ -77,7 +77,9 @@ impl From<HerderError> for ApiError {
         let status = match &error {
             HerderError::ConnectorNotFound(_)
             | HerderError::TaskNotFound { .. }
-            | HerderError::PluginNotFound(_) => StatusCode::NOT_FOUND,
+            | HerderError::PluginNotFound(_)
+            | HerderError::NotFound(_) => StatusCode::NOT_FOUND,
+            HerderError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             HerderError::AlreadyExists(_) => StatusCode::CONFLICT,
             HerderError::InvalidConfig(_)
             | HerderError::BadRequest(_)
@@ -139,12 +141,15 @@ async fn time_limit(timeout: Duration, request: Request, next: Next) -> Response
 pub struct RestLimits {
     /// A request still running after this answers 500 "Request timed out".
     pub request_timeout: Duration,
+    /// `plugin.upload.max.bytes`: the body limit of `POST /connector-plugins`.
+    pub plugin_upload_max_bytes: usize,
 }
 
 impl Default for RestLimits {
     fn default() -> RestLimits {
         RestLimits {
             request_timeout: REQUEST_TIMEOUT,
+            plugin_upload_max_bytes: crate::plugins::DEFAULT_UPLOAD_MAX_BYTES,
         }
     }
 }
@@ -220,7 +225,23 @@ pub fn router_with<H: Herder>(
             "/admin/loggers/{logger}",
             get(get_logger::<H>).put(set_logger::<H>),
         )
-        .route("/connector-plugins", get(list_plugins::<H>))
+        .route(
+            "/connector-plugins",
+            get(list_plugins::<H>).post(upload_plugin::<H>).layer(
+                // Room for multipart framing around a component of the maximum size.
+                axum::extract::DefaultBodyLimit::max(
+                    limits.plugin_upload_max_bytes.saturating_add(64 * 1024),
+                ),
+            ),
+        )
+        .route(
+            "/connector-plugins/{plugin}/versions",
+            get(plugin_versions::<H>),
+        )
+        .route(
+            "/connector-plugins/{plugin}/versions/{version}",
+            axum::routing::delete(delete_plugin_version::<H>),
+        )
         .route(
             "/connector-plugins/{plugin}/config",
             get(plugin_config::<H>),
@@ -247,10 +268,12 @@ pub fn router_with<H: Herder>(
 pub async fn serve<H: Herder>(
     herder: Arc<H>,
     info: ServerInfo,
+    limits: RestLimits,
     listener: tokio::net::TcpListener,
     cancel: CancellationToken,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(herder, info))
+    let app = router_with(herder, info, crate::logging::levels(), &limits);
+    axum::serve(listener, app)
         .with_graceful_shutdown(cancel.cancelled_owned())
         .await
 }
@@ -809,6 +832,89 @@ async fn set_logger<H: Herder>(
         .set(&logger, &level)
         .map_err(ApiError::bad_request)?;
     Ok(Json(affected).into_response())
+}
+
+/// The component of a `POST /connector-plugins`: the raw body (`application/wasm`, or any type
+/// but multipart), or the first file part of a `multipart/form-data` body.
+async fn upload_bytes(request: Request) -> ApiResult<Vec<u8>> {
+    let multipart = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
+    if !multipart {
+        let RawBody(bytes) = RawBody::from_request(request, &()).await?;
+        return Ok(bytes.to_vec());
+    }
+    let mut form = axum::extract::Multipart::from_request(request, &())
+        .await
+        .map_err(|e| ApiError::new(e.status(), format!("Cannot read the multipart body: {e}")))?;
+    loop {
+        let field = form.next_field().await.map_err(|e| {
+            ApiError::new(e.status(), format!("Cannot read the multipart body: {e}"))
+        })?;
+        let Some(field) = field else {
+            return Err(ApiError::bad_request(
+                "The multipart body has no file part; send the component as a file field",
+            ));
+        };
+        if field.file_name().is_some() || field.name() == Some("file") {
+            let bytes = field.bytes().await.map_err(|e| {
+                ApiError::new(e.status(), format!("Cannot read the uploaded file: {e}"))
+            })?;
+            return Ok(bytes.to_vec());
+        }
+    }
+}
+
+#[utoipa::path(post, path = "/connector-plugins", tag = "plugins",
+    request_body(content = Vec<u8>, description = "The plugin component (application/wasm), or multipart/form-data with a file field", content_type = "application/wasm"),
+    responses(
+        (status = 201, description = "Installed", body = PluginVersionInfo),
+        (status = 200, description = "The same name, version and content was already installed", body = PluginVersionInfo),
+        (status = 400, description = "Not a component, not a plugin, imports the worker lacks, does not compile", body = openapi::ErrorBody),
+        (status = 409, description = "This name and version exist with other content", body = openapi::ErrorBody),
+        (status = 413, description = "Over plugin.upload.max.bytes", body = openapi::ErrorBody)))]
+async fn upload_plugin<H: Herder>(
+    State(state): Shared<H>,
+    request: Request,
+) -> ApiResult<Response> {
+    let bytes = upload_bytes(request).await?;
+    let (info, created) = state.herder.upload_plugin(bytes).await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(info)).into_response())
+}
+
+#[utoipa::path(get, path = "/connector-plugins/{plugin}/versions", tag = "plugins",
+    params(("plugin" = String, Path, description = "Plugin name or alias")),
+    responses((status = 200, body = Vec<PluginVersionInfo>), (status = 404, body = openapi::ErrorBody)))]
+async fn plugin_versions<H: Herder>(
+    State(state): Shared<H>,
+    Path(plugin): Path<String>,
+) -> ApiResult<Response> {
+    Ok(Json(state.herder.plugin_versions(&plugin)?).into_response())
+}
+
+#[utoipa::path(delete, path = "/connector-plugins/{plugin}/versions/{version}", tag = "plugins",
+    params(("plugin" = String, Path, description = "Plugin name or alias"), ("version" = String, Path, description = "Version")),
+    responses(
+        (status = 204, description = "Deleted on every worker"),
+        (status = 400, description = "A bundled or plugin.path plugin", body = openapi::ErrorBody),
+        (status = 404, body = openapi::ErrorBody),
+        (status = 409, description = "A connector uses it", body = openapi::ErrorBody)))]
+async fn delete_plugin_version<H: Herder>(
+    State(state): Shared<H>,
+    Path((plugin, version)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    state
+        .herder
+        .delete_plugin_version(&plugin, &version)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Percent-encode a connector name for a URL path segment.

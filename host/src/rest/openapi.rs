@@ -9,7 +9,8 @@ use utoipa::{OpenApi, ToSchema};
 use crate::config::{ConfigInfo, ConfigInfos, ConfigKeyInfo, ConfigValueInfo};
 use crate::herder::{
     ConnectorInfo, ConnectorOffset, ConnectorOffsets, ConnectorState, ConnectorStatus,
-    ConnectorTaskId, ConnectorType, PluginInfo, StateInfo, TaskInfo, TaskStateInfo,
+    ConnectorTaskId, ConnectorType, PluginInfo, PluginVersionInfo, StateInfo, TaskInfo,
+    TaskStateInfo,
 };
 use crate::logging::LoggerLevel;
 
@@ -143,8 +144,12 @@ pub struct Message {
         super::list_plugins,
         super::plugin_config,
         super::validate_config,
+        super::upload_plugin,
+        super::plugin_versions,
+        super::delete_plugin_version,
     ),
     components(schemas(
+        PluginVersionInfo,
         ErrorBody,
         RootInfo,
         Health,
@@ -203,7 +208,7 @@ mod tests {
                 "{method} {path} is missing"
             );
         }
-        assert_eq!(paths.len(), 21, "{:?}", paths.keys().collect::<Vec<_>>());
+        assert_eq!(paths.len(), 23, "{:?}", paths.keys().collect::<Vec<_>>());
         assert!(doc["components"]["schemas"]["ConnectorStatus"].is_object());
     }
 }

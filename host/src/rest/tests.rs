@@ -13,7 +13,7 @@ use crate::config::{
 };
 use crate::herder::{
     ConnectorInfo, ConnectorOffset, ConnectorState, ConnectorStatus, ConnectorTaskId,
-    ConnectorType, PluginInfo, StateInfo, TaskInfo, TaskStateInfo,
+    ConnectorType, PluginInfo, PluginVersionInfo, StateInfo, TaskInfo, TaskStateInfo,
 };
 
 /// Connectors with one task each; `fail-task` in a config makes its task FAILED.
@@ -27,6 +27,8 @@ struct MemoryHerder {
     offsets: Mutex<BTreeMap<String, Vec<ConnectorOffset>>>,
     /// Connectors whose topics were reset.
     topics_reset: Mutex<Vec<String>>,
+    /// Uploaded components.
+    uploads: Mutex<Vec<Vec<u8>>>,
 }
 
 impl MemoryHerder {
@@ -325,6 +327,57 @@ impl Herder for MemoryHerder {
 
     fn kafka_cluster_id(&self) -> String {
         "cluster-1".into()
+    }
+
+    async fn upload_plugin(
+        &self,
+        bytes: Vec<u8>,
+    ) -> Result<(PluginVersionInfo, bool), HerderError> {
+        if bytes.starts_with(b"\0asm") {
+            let mut uploads = self.uploads.lock().unwrap();
+            let created = !uploads.contains(&bytes);
+            uploads.push(bytes.clone());
+            return Ok((
+                PluginVersionInfo {
+                    class: "Uploaded".into(),
+                    plugin_type: "transformation".into(),
+                    version: "1.0.0".into(),
+                    sha256: "ab".into(),
+                    size: bytes.len(),
+                    source: "uploaded".into(),
+                },
+                created,
+            ));
+        }
+        Err(HerderError::BadRequest(
+            "The upload is not WebAssembly".into(),
+        ))
+    }
+
+    fn plugin_versions(&self, name: &str) -> Result<Vec<PluginVersionInfo>, HerderError> {
+        if name != "CountingSource" {
+            return Err(HerderError::PluginNotFound(name.into()));
+        }
+        Ok(vec![PluginVersionInfo {
+            class: "CountingSource".into(),
+            plugin_type: "source".into(),
+            version: "0.1.0".into(),
+            sha256: "cd".into(),
+            size: 10,
+            source: "bundled".into(),
+        }])
+    }
+
+    async fn delete_plugin_version(&self, name: &str, version: &str) -> Result<(), HerderError> {
+        match (name, version) {
+            ("CountingSource", "0.1.0") => Err(HerderError::BadRequest(
+                "Plugin CountingSource comes from embedded:x and cannot be deleted".into(),
+            )),
+            ("Uploaded", "1.0.0") => Ok(()),
+            _ => Err(HerderError::NotFound(format!(
+                "Plugin {name} has no version {version}"
+            ))),
+        }
     }
 }
 
@@ -920,6 +973,7 @@ async fn oversized_bodies_unknown_expansions_and_timeouts() {
         crate::logging::levels(),
         &RestLimits {
             request_timeout: std::time::Duration::from_millis(100),
+            ..RestLimits::default()
         },
     );
     let (status, error) = call(&app, Method::GET, "/connectors/slow/offsets", None).await;
@@ -930,6 +984,97 @@ async fn oversized_bodies_unknown_expansions_and_timeouts() {
             json!({"error_code": 500, "message": "Request timed out"})
         )
     );
+}
+
+#[tokio::test]
+async fn plugin_upload_versions_and_delete() {
+    let (app, herder) = app(MemoryHerder::default());
+    let upload = |content_type: &'static str, body: Vec<u8>| {
+        Request::builder()
+            .method(Method::POST)
+            .uri("/connector-plugins")
+            .header("content-type", content_type)
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let component = b"\0asm\x0d\x00\x01\x00payload".to_vec();
+    let response = app
+        .clone()
+        .oneshot(upload("application/wasm", component.clone()))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let response = app
+        .clone()
+        .oneshot(upload("application/wasm", component.clone()))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "same content again");
+    // The same component as a multipart file.
+    let mut multipart = b"--XYZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.wasm\"\r\nContent-Type: application/wasm\r\n\r\n".to_vec();
+    multipart.extend_from_slice(&component);
+    multipart.extend_from_slice(b"\r\n--XYZ--\r\n");
+    let response = app
+        .clone()
+        .oneshot(upload("multipart/form-data; boundary=XYZ", multipart))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(herder.uploads.lock().unwrap().len(), 3);
+    assert!(
+        herder
+            .uploads
+            .lock()
+            .unwrap()
+            .iter()
+            .all(|u| *u == component)
+    );
+
+    let response = app
+        .clone()
+        .oneshot(upload("application/wasm", b"not wasm".to_vec()))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let no_file =
+        b"--XYZ\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n--XYZ--\r\n"
+            .to_vec();
+    let response = app
+        .clone()
+        .oneshot(upload("multipart/form-data; boundary=XYZ", no_file))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+
+    let (status, versions) = call(
+        &app,
+        Method::GET,
+        "/connector-plugins/CountingSource/versions",
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(versions[0]["version"], "0.1.0");
+    assert_eq!(versions[0]["source"], "bundled");
+    let (status, _) = call(&app, Method::GET, "/connector-plugins/Nope/versions", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    for (uri, code) in [
+        (
+            "/connector-plugins/Uploaded/versions/1.0.0",
+            StatusCode::NO_CONTENT,
+        ),
+        (
+            "/connector-plugins/CountingSource/versions/0.1.0",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/connector-plugins/Uploaded/versions/9",
+            StatusCode::NOT_FOUND,
+        ),
+    ] {
+        let (status, _) = call(&app, Method::DELETE, uri, None).await;
+        assert_eq!(status, code, "{uri}");
+    }
 }
 
 #[test]

@@ -81,9 +81,23 @@ impl LoadedComponent {
         } else {
             None
         };
-        let kind = kind.ok_or_else(|| RuntimeError::NotAPlugin {
-            name: name.to_string(),
-            detail: format!("it exports [{}]", exports.join(", ")),
+        let kind = kind.ok_or_else(|| {
+            // Built against another version of our WIT package?
+            let other = exports
+                .iter()
+                .filter_map(|e| e.strip_prefix(INTERFACE_PREFIX))
+                .filter_map(|e| e.split_once('@').map(|(_, v)| v))
+                .find(|v| format!("@{v}") != INTERFACE_VERSION);
+            let detail = match other {
+                Some(version) => format!(
+                    "it was built against wasm-connect:plugin@{version}, an incompatible WIT version"
+                ),
+                None => format!("it exports [{}]", exports.join(", ")),
+            };
+            RuntimeError::NotAPlugin {
+                name: name.to_string(),
+                detail,
+            }
         })?;
         Ok(LoadedComponent {
             name: name.to_string(),

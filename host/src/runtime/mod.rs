@@ -48,6 +48,14 @@ pub enum RuntimeError {
         /// What is missing.
         detail: String,
     },
+    /// The component imports something the worker does not provide.
+    #[error("plugin {name} imports what this worker does not provide: {source:#}")]
+    Imports {
+        /// Plugin file or name.
+        name: String,
+        /// wasmtime's linker error.
+        source: wasmtime::Error,
+    },
     /// The compiled-component cache failed.
     #[error("component cache {path}: {source}")]
     Cache {
@@ -124,7 +132,7 @@ impl PluginRuntime {
     ) -> Result<InstancePre<PluginState>, RuntimeError> {
         self.linker
             .instantiate_pre(component)
-            .map_err(|source| RuntimeError::Compile {
+            .map_err(|source| RuntimeError::Imports {
                 name: name.to_string(),
                 source,
             })
