@@ -114,8 +114,9 @@ fn uploads_are_checked_run_at_once_upgrade_and_survive_a_restart() -> Result<()>
         r#"(component (instance $i) (export "wasm-connect:plugin/plugin@0.9.0" (instance $i)))"#,
     )?;
     refused(&worker, &other_wit, 400, "wasm-connect:plugin@0.9.0")?;
-    let foreign_import =
-        wat::parse_str(r#"(component (import "acme:db/query@1.0.0" (instance)))"#)?;
+    let foreign_import = wat::parse_str(
+        r#"(component (import "acme:db/query@1.0.0" (instance (export "run" (func)))))"#,
+    )?;
     refused(&worker, &foreign_import, 400, "does not provide")?;
     refused(
         &worker,

@@ -843,8 +843,19 @@ async fn upload_bytes(request: Request) -> ApiResult<Vec<u8>> {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
     if !multipart {
-        let RawBody(bytes) = RawBody::from_request(request, &()).await?;
-        return Ok(bytes.to_vec());
+        return match Bytes::from_request(request, &()).await {
+            Ok(bytes) => Ok(bytes.to_vec()),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "The plugin is larger than plugin.upload.max.bytes",
+                ))
+            }
+            Err(rejection) => Err(ApiError::new(
+                rejection.status(),
+                format!("Cannot read the request body: {rejection}"),
+            )),
+        };
     }
     let mut form = axum::extract::Multipart::from_request(request, &())
         .await
