@@ -778,11 +778,19 @@ fn an_uploaded_plugin_reaches_every_worker_and_is_deleted_everywhere() -> Result
         .worker(0)?
         .call("DELETE", "/connectors/source", None)?;
     assert_eq!(code, 204);
-    let (code, body) = cluster.worker(1)?.call(
-        "DELETE",
-        "/connector-plugins/TagTransform/versions/1.0.0",
-        None,
-    )?;
+    // Worker 1 learns of the deletion from the config topic a moment later.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let (code, body) = loop {
+        let (code, body) = cluster.worker(1)?.call(
+            "DELETE",
+            "/connector-plugins/TagTransform/versions/1.0.0",
+            None,
+        )?;
+        if code != 409 || Instant::now() > deadline {
+            break (code, body);
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
     assert_eq!(code, 204, "{body}");
     for worker in 0..4 {
         let deadline = Instant::now() + Duration::from_secs(30);
