@@ -758,6 +758,68 @@ fn an_uploaded_plugin_reaches_every_worker_and_is_deleted_everywhere() -> Result
     assert_eq!(code, 201, "{body}");
     wait_for_all_lines(&cluster, &output, &expected, Duration::from_secs(60))?;
 
+    // Upgrade to 2.0.0 (uploaded to another worker) while lines keep coming, then roll back:
+    // each switch happens once, at some line, and no line is lost or repeated.
+    let v2 = std::fs::read(wasm_connect_tests::fixtures_dir()?.join("tag-transform-2.wasm"))?;
+    let (code, body) =
+        cluster
+            .worker(2)?
+            .post_bytes("/connector-plugins", "application/wasm", &v2)?;
+    assert_eq!(code, 201, "{body}");
+    let mut next = 3;
+    for (pin, tag) in [("2.0.0", "|v2"), ("1.0.0", "|v1")] {
+        let (code, body) = cluster.worker(0)?.call(
+            "PATCH",
+            "/connectors/source/config",
+            Some(json!({ "transforms.tag.plugin.version": pin })),
+        )?;
+        assert_eq!(code, 200, "{body}");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            append_lines(&input, next..next + 2)?;
+            next += 2;
+            let expected: BTreeSet<String> = (0..next).map(|i| format!("line-{i:06}")).collect();
+            let deadline_lines = Instant::now() + Duration::from_secs(30);
+            while lines_of(&output)
+                .iter()
+                .map(|l| l.split('|').next().unwrap_or_default().to_string())
+                .collect::<BTreeSet<_>>()
+                != expected
+                && Instant::now() < deadline_lines
+            {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            if std::fs::read_to_string(&output)?
+                .lines()
+                .last()
+                .is_some_and(|l| l.ends_with(tag))
+            {
+                break;
+            }
+            if Instant::now() > deadline {
+                bail!(
+                    "no line carries {tag} after pinning {pin}\n{}",
+                    cluster.logs()
+                );
+            }
+        }
+    }
+    let text = std::fs::read_to_string(&output)?;
+    let got: Vec<&str> = text.lines().collect();
+    assert_eq!(got.len(), next, "every line exactly once:\n{text}");
+    let tags: Vec<&str> = got
+        .iter()
+        .map(|l| l.rsplit('|').next().unwrap_or_default())
+        .collect();
+    let switches = tags.windows(2).filter(|w| w[0] != w[1]).count();
+    assert_eq!(switches, 2, "v1 → v2 → v1, each switch once:\n{text}");
+    let (code, body) = cluster.worker(3 - 1)?.call(
+        "DELETE",
+        "/connector-plugins/TagTransform/versions/2.0.0",
+        None,
+    )?;
+    assert_eq!(code, 204, "2.0.0 is unused after the rollback: {body}");
+
     // A worker that joins later replays the plugin topic.
     let fourth = cluster.add_worker()?;
     wait_answer(

@@ -132,8 +132,7 @@ impl Replica {
 /// The plugin topic: installs what others upload, and publishes this worker's uploads.
 pub struct TopicPluginStore {
     writer: TopicWriter,
-    // Keeps the reader running.
-    _tail: TopicTail<Replica>,
+    tail: TopicTail<Replica>,
     timeout: Duration,
 }
 
@@ -156,7 +155,7 @@ impl TopicPluginStore {
         )?;
         Ok(TopicPluginStore {
             writer: TopicWriter::open(settings, topic)?,
-            _tail: tail,
+            tail,
             timeout,
         })
     }
@@ -183,6 +182,10 @@ impl PluginStore for TopicPluginStore {
         let value = serde_json::to_vec(&manifest).map_err(|e| e.to_string())?;
         self.writer
             .write(&[(manifest_key(&plugin.sha256), Some(value))], self.timeout)
+    }
+
+    fn sync(&self) -> Result<(), String> {
+        self.tail.sync(self.timeout)
     }
 
     fn delete(&self, plugin: &RegisteredPlugin) -> Result<(), String> {

@@ -87,7 +87,15 @@ impl Shared {
         {
             return Ok(prepared.clone());
         }
-        let prepared = Arc::new(PreparedConnector::prepare(&self.ctx, config)?);
+        let prepared = match PreparedConnector::prepare(&self.ctx, config) {
+            Ok(prepared) => prepared,
+            // A plugin (version) uploaded elsewhere may not have reached this worker yet.
+            Err(HerderError::InvalidConfig(_)) if self.ctx.plugin_store.sync().is_ok() => {
+                PreparedConnector::prepare(&self.ctx, config)?
+            }
+            Err(e) => return Err(e),
+        };
+        let prepared = Arc::new(prepared);
         cache.insert(name.to_string(), (config.clone(), prepared.clone()));
         Ok(prepared)
     }
@@ -425,9 +433,17 @@ impl Herder for DistributedHerder {
         }
         let ctx = self.shared.ctx.clone();
         let checked = config.clone();
-        let validated = tokio::task::spawn_blocking(move || validate(&ctx, &checked, None))
-            .await
-            .map_err(internal)?;
+        let validated = tokio::task::spawn_blocking(move || {
+            let validated = validate(&ctx, &checked, None);
+            // A plugin just uploaded to another worker may not have reached this one yet:
+            // catch up with the plugin topic and look again before refusing.
+            if validated.infos.error_count > 0 && ctx.plugin_store.sync().is_ok() {
+                return validate(&ctx, &checked, None);
+            }
+            validated
+        })
+        .await
+        .map_err(internal)?;
         if validated.infos.error_count > 0 {
             return Err(HerderError::InvalidConfig(Box::new(validated.infos)));
         }

@@ -46,6 +46,11 @@ pub trait PluginStore: Send + Sync {
     fn save(&self, plugin: &RegisteredPlugin, bytes: &[u8]) -> Result<(), String>;
     /// Forget `plugin`.
     fn delete(&self, plugin: &RegisteredPlugin) -> Result<(), String>;
+    /// Catch up with uploads and deletions made elsewhere (other workers); a local store has
+    /// nothing to catch up with.
+    fn sync(&self) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 /// Uploads as files `<name>-<version>-<sha256>.wasm` in a directory (standalone workers).
