@@ -879,7 +879,7 @@ async fn upload_bytes(request: Request) -> ApiResult<Vec<u8>> {
 }
 
 #[utoipa::path(post, path = "/connector-plugins", tag = "plugins",
-    request_body(content = Vec<u8>, description = "The plugin component (application/wasm), or multipart/form-data with a file field", content_type = "application/wasm"),
+    request_body(content = openapi::PluginComponent, description = "The plugin component's bytes (any content type but multipart, e.g. application/wasm), or multipart/form-data with a file field", content_type = "application/octet-stream"),
     responses(
         (status = 201, description = "Installed", body = PluginVersionInfo),
         (status = 200, description = "The same name, version and content was already installed", body = PluginVersionInfo),

@@ -100,6 +100,12 @@ pub struct SetLevel {
     level: String,
 }
 
+/// A plugin component's bytes, the body of `POST /connector-plugins`.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)]
+pub struct PluginComponent(Vec<u8>);
+
 /// `{"message": "…"}`.
 #[derive(ToSchema)]
 #[allow(dead_code)]
