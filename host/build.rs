@@ -174,8 +174,18 @@ fn main() {
             (format!("{name}.wasm"), path)
         })
         .collect();
-    if let Some(python) = build_python_plugin(&repo, &wasm_dir.join("python")) {
+    if let Some(python) = build_python_plugin(&repo, &wasm_dir.join("python"), "change_case", None)
+    {
         embedded.push((PYTHON_NAME.to_string(), python));
+    }
+    // The same Python plugin as version 0.2.0: a fixture for uploading a Python-built component.
+    if let Some(python) = build_python_plugin(
+        &repo,
+        &wasm_dir.join("python-0.2.0"),
+        "change_case_0_2_0",
+        Some(("version=\"0.1.0\"", "version=\"0.2.0\"")),
+    ) {
+        copy_if_changed(&python, &fixtures_dir.join("change-case-0.2.0.wasm"));
     }
     write_embedded(&out_dir, &embedded);
 }
@@ -255,7 +265,13 @@ fn build_rust_plugins(plugins: &Path, wasm_dir: &Path) {
 
 /// Build the Python plugin with componentize-py; `None` (with a warning) when that is impossible
 /// and not required.
-fn build_python_plugin(repo: &Path, python_dir: &Path) -> Option<PathBuf> {
+/// `rewrite` replaces one string of `app.py` (to build another version of the same plugin).
+fn build_python_plugin(
+    repo: &Path,
+    python_dir: &Path,
+    name: &str,
+    rewrite: Option<(&str, &str)>,
+) -> Option<PathBuf> {
     let required = env_flag("WASM_CONNECT_REQUIRE_ALL_PLUGINS");
     let skip = |why: String| -> Option<PathBuf> {
         if required {
@@ -279,8 +295,14 @@ fn build_python_plugin(repo: &Path, python_dir: &Path) -> Option<PathBuf> {
 
     let app = repo.join("plugins/python-change-case/app.py");
     let wit = repo.join("wit");
-    let app_src = match fs::read(&app) {
-        Ok(src) => src,
+    let app_src = match fs::read_to_string(&app) {
+        Ok(src) => match rewrite {
+            Some((from, to)) => {
+                assert!(src.contains(from), "{} has no {from}", app.display());
+                src.replace(from, to)
+            }
+            None => src,
+        },
         Err(e) => return skip(format!("cannot read {}: {e}", app.display())),
     };
     let mut hasher = DefaultHasher::new();
@@ -296,8 +318,8 @@ fn build_python_plugin(repo: &Path, python_dir: &Path) -> Option<PathBuf> {
     }
     let stamp = format!("{:016x}", hasher.finish());
 
-    let output = python_dir.join("change_case.wasm");
-    let stamp_file = python_dir.join("change_case.stamp");
+    let output = python_dir.join(format!("{name}.wasm"));
+    let stamp_file = python_dir.join(format!("{name}.stamp"));
     if output.exists() && fs::read_to_string(&stamp_file).ok().as_deref() == Some(stamp.as_str()) {
         return Some(output);
     }
@@ -306,7 +328,7 @@ fn build_python_plugin(repo: &Path, python_dir: &Path) -> Option<PathBuf> {
     let src_dir = python_dir.join("src");
     fs::create_dir_all(&src_dir).expect("create python build directory");
     fs::write(src_dir.join("app.py"), &app_src).expect("copy app.py");
-    let partial = python_dir.join("change_case.wasm.partial");
+    let partial = python_dir.join(format!("{name}.wasm.partial"));
     let result = Command::new(&tool)
         .arg("-d")
         .arg(&wit)
@@ -319,8 +341,8 @@ fn build_python_plugin(repo: &Path, python_dir: &Path) -> Option<PathBuf> {
         .output();
     match result {
         Ok(out) if out.status.success() => {
-            fs::rename(&partial, &output).expect("move change_case.wasm into place");
-            fs::write(&stamp_file, stamp).expect("write change_case.stamp");
+            fs::rename(&partial, &output).expect("move the Python plugin into place");
+            fs::write(&stamp_file, stamp).expect("write the Python plugin's stamp");
             Some(output)
         }
         Ok(out) => {

@@ -90,7 +90,7 @@ fn uploads_are_checked_run_at_once_upgrade_and_survive_a_restart() -> Result<()>
         dir.path(),
         &broker.bootstrap,
         port,
-        &[("plugin.upload.max.bytes", "4000000")],
+        &[("plugin.upload.max.bytes", "40000000")],
     )?;
     let mut worker = WorkerProcess::start(dir.path(), &props, port, &[], "worker.log")?;
     let storage = dir.path().join("offsets.json.plugins");
@@ -120,7 +120,7 @@ fn uploads_are_checked_run_at_once_upgrade_and_survive_a_restart() -> Result<()>
     refused(&worker, &foreign_import, 400, "does not provide")?;
     refused(
         &worker,
-        &vec![0u8; 4_100_000],
+        &vec![0u8; 40_000_001],
         413,
         "plugin.upload.max.bytes",
     )?;
@@ -237,10 +237,50 @@ fn uploads_are_checked_run_at_once_upgrade_and_survive_a_restart() -> Result<()>
     assert_eq!(code, 204, "{body}");
     assert_eq!(versions(&worker, "TagTransform")?, ["1.0.0"]);
 
+    // A Python-built component: version 0.2.0 of the bundled ChangeCase, pinned by a connector.
+    let python = fixture("change-case-0.2.0")?;
+    let (code, body) = worker.post_bytes("/connector-plugins", "application/wasm", &python)?;
+    assert_eq!(code, 201, "{body}");
+    assert_eq!(versions(&worker, "ChangeCase")?, ["0.1.0", "0.2.0"]);
+    let upper_in = dir.path().join("upper-in.txt");
+    let upper_out = dir.path().join("upper-out.txt");
+    std::fs::write(&upper_in, "quiet\nwords\n")?;
+    for (name, config) in [
+        (
+            "upper-src",
+            json!({"connector.class": "FileStreamSource", "file": upper_in.display().to_string(),
+                "topic": "upper", "transforms": "cc", "transforms.cc.type": "ChangeCase",
+                "transforms.cc.plugin.version": "0.2.0"}),
+        ),
+        (
+            "upper-snk",
+            json!({"connector.class": "FileStreamSink", "file": upper_out.display().to_string(),
+                "topics": "upper"}),
+        ),
+    ] {
+        let (code, body) = worker.call(
+            "POST",
+            "/connectors",
+            Some(json!({"name": name, "config": config})),
+        )?;
+        assert_eq!(code, 201, "{body}");
+    }
+    wait_lines(&upper_out, 2)?;
+    let mut got = lines(&upper_out);
+    got.sort();
+    assert_eq!(got, ["QUIET", "WORDS"]);
+    let (code, _) = worker.call(
+        "DELETE",
+        "/connector-plugins/ChangeCase/versions/0.2.0",
+        None,
+    )?;
+    assert_eq!(code, 409, "upper-src runs 0.2.0");
+
     // The upload outlives the worker.
     worker.process.terminate(Duration::from_secs(30))?;
     let worker = WorkerProcess::start(dir.path(), &props, port, &[], "worker-2.log")?;
     assert_eq!(versions(&worker, "TagTransform")?, ["1.0.0"]);
+    assert_eq!(versions(&worker, "ChangeCase")?, ["0.1.0", "0.2.0"]);
     let (code, plugins) = worker.call("GET", "/connector-plugins?connectorsOnly=false", None)?;
     assert_eq!(code, 200);
     assert!(
