@@ -69,6 +69,10 @@ enum Command {
         /// SIGTERM of the worker running a task, until the task runs elsewhere.
         #[arg(long, conflicts_with = "transforms")]
         failover: bool,
+        /// Measure plugin installation: compile against cached load of a Rust and a Python
+        /// component, and upload-to-runnable on a second worker of a local cluster.
+        #[arg(long, conflicts_with_all = ["transforms", "failover"])]
+        plugins: bool,
     },
     /// Manage the connectors of a running worker through its REST API.
     Connectors(wasm_connect::cli::ConnectorsArgs),
@@ -130,6 +134,12 @@ async fn main() -> ExitCode {
         Command::Demo { lines } => wasm_connect::demo::run(lines, shutdown)
             .await
             .map_err(|e| e.to_string()),
+        Command::Bench { plugins: true, .. } => {
+            tokio::task::spawn_blocking(wasm_connect::bench::plugins::run)
+                .await
+                .map_err(|e| e.to_string())
+                .and_then(|r| r.map_err(|e| format!("{e:#}")))
+        }
         Command::Bench { failover: true, .. } => {
             tokio::task::spawn_blocking(wasm_connect::bench::failover::run)
                 .await

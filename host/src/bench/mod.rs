@@ -6,10 +6,14 @@
 //!   [`TransformChain`](crate::task::TransformChain) against the same logic written natively in
 //!   the host;
 //! - [`failover`] (`--failover`): time from `kill -9` and from SIGTERM of a distributed worker until
-//!   its task runs on another worker.
+//!   its task runs on another worker;
+//! - [`plugins`] (`--plugins`): compile against cached load of plugins, and upload-to-runnable on
+//!   a second worker.
 
+pub mod cluster;
 pub mod failover;
 pub mod pipeline;
+pub mod plugins;
 pub mod transforms;
 
 pub use pipeline::run;

@@ -20,6 +20,14 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_plugins.rs"));
 }
 
+/// The bytes of a plugin shipped in the binary, by file name (`cast.wasm`).
+pub fn embedded_component(file: &str) -> Option<&'static [u8]> {
+    embedded::EMBEDDED_PLUGINS
+        .iter()
+        .find(|(name, _)| *name == file)
+        .map(|(_, bytes)| *bytes)
+}
+
 /// Memory cap used while asking a plugin to describe itself.
 const DESCRIBE_MEMORY_BYTES: u64 = 512 * 1024 * 1024;
 
