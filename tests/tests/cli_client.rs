@@ -332,6 +332,34 @@ fn cli_plugins() -> Result<()> {
     )?;
     assert!(valid.stdout.contains("valid (0 errors)"), "{valid}");
 
+    // Upload, list versions, delete.
+    let component = wasm_connect_tests::fixtures_dir()?.join("tag-transform.wasm");
+    let component = component.display().to_string();
+    let uploaded = ok(url, &["plugins", "upload", &component])?;
+    let line = row(&uploaded.stdout, "TagTransform").context("no TagTransform row")?;
+    assert!(
+        line.contains("1.0.0") && line.contains("uploaded"),
+        "{uploaded}"
+    );
+    let versions = ok(url, &["plugins", "versions", "TagTransform", "-o", "json"])?;
+    assert_eq!(versions.json()?[0]["version"], "1.0.0", "{versions}");
+    let not_wasm = dir.path().join("not.wasm");
+    std::fs::write(&not_wasm, "text")?;
+    let refused = cli(url, &["plugins", "upload", &not_wasm.display().to_string()])?;
+    assert_eq!(refused.code, 1, "{refused}");
+    assert!(refused.stderr.contains("not WebAssembly"), "{refused}");
+    let missing = cli(url, &["plugins", "upload", "/no/such/file.wasm"])?;
+    assert_eq!(missing.code, 2, "{missing}");
+    let deleted = ok(url, &["plugins", "delete", "TagTransform", "1.0.0"])?;
+    assert!(
+        deleted
+            .stdout
+            .contains("Deleted TagTransform version 1.0.0"),
+        "{deleted}"
+    );
+    let gone = cli(url, &["plugins", "versions", "TagTransform"])?;
+    assert_eq!(gone.code, 1, "{gone}");
+
     let bad_flag = cli(url, &["plugins", "list", "--bogus"])?;
     assert_eq!(bad_flag.code, 2, "{bad_flag}");
     Ok(())

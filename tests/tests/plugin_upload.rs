@@ -100,6 +100,12 @@ fn uploads_are_checked_run_at_once_upgrade_and_survive_a_restart() -> Result<()>
     refused(&worker, b"PK\x03\x04 a zip file", 400, "not WebAssembly")?;
     refused(
         &worker,
+        b"\0asm\x0d\x00\x01\x00\xff\xff",
+        400,
+        "cannot compile",
+    )?;
+    refused(
+        &worker,
         &wat::parse_str("(module)")?,
         400,
         "core WebAssembly module",

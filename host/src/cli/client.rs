@@ -136,6 +136,14 @@ impl Client {
                 .header(accept.0, accept.1)
                 .send_empty(),
         };
+        self.read(result)
+    }
+
+    /// The answer of a sent request.
+    fn read(
+        &self,
+        result: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+    ) -> Result<Answer, ClientError> {
         let mut response = result.map_err(|e| self.unreachable(&e))?;
         let status = response.status().as_u16();
         let text = response
@@ -153,19 +161,13 @@ impl Client {
         bytes: &[u8],
     ) -> Result<Answer, ClientError> {
         let url = self.endpoint(segments, &[]);
-        let mut response = self
+        let result = self
             .agent
             .post(url.as_str())
             .header("Accept", "application/json")
             .header("Content-Type", content_type)
-            .send(bytes)
-            .map_err(|e| self.unreachable(&e))?;
-        let status = response.status().as_u16();
-        let text = response
-            .body_mut()
-            .read_to_string()
-            .map_err(|e| self.unreachable(&e))?;
-        answer(status, &text)
+            .send(bytes);
+        self.read(result)
     }
 
     fn unreachable(&self, error: &ureq::Error) -> ClientError {
