@@ -42,6 +42,8 @@ pub struct LogLevels {
     initial: Vec<(String, String)>,
     /// Levels set over REST: target → (level, last modified).
     changed: Mutex<BTreeMap<String, (String, u64)>>,
+    /// Span and field directives of the start-up filter (`target[span]=level`), kept as given.
+    span_directives: Vec<String>,
     reload: Option<Reload>,
 }
 
@@ -102,6 +104,7 @@ impl LogLevels {
     /// Levels from `directives` (`RUST_LOG` syntax); `reload` swaps the live filter.
     fn new(directives: &str, reload: Option<Reload>) -> LogLevels {
         let mut initial = vec![(ROOT.to_string(), "ERROR".to_string())];
+        let mut span_directives = Vec::new();
         for directive in directives
             .split(',')
             .map(str::trim)
@@ -109,6 +112,7 @@ impl LogLevels {
         {
             // Span and field filters (`target[span]=level`) are kept in the filter, not listed.
             if directive.contains('[') {
+                span_directives.push(directive.to_string());
                 continue;
             }
             let (target, level) = match directive.split_once('=') {
@@ -130,6 +134,7 @@ impl LogLevels {
         LogLevels {
             initial,
             changed: Mutex::new(BTreeMap::new()),
+            span_directives,
             reload,
         }
     }
@@ -171,46 +176,59 @@ impl LogLevels {
     }
 
     /// Set `name` (and, as in log4j, every logger below it) to `level`; returns the loggers
-    /// whose level changed, sorted (`PUT /admin/loggers/{name}`).
+    /// whose level changed, sorted (`PUT /admin/loggers/{name}`). Nothing changes when the name
+    /// or the level is not valid.
     pub fn set(&self, name: &str, level: &str) -> Result<Vec<String>, String> {
         let level = kafka_level(level).map_err(|e| e.to_string())?;
-        let now = now_ms();
-        let mut affected = vec![name.to_string()];
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '.' | '-'))
         {
-            let mut changed = self.changed();
-            let below = |target: &str| {
-                name == ROOT || target.starts_with(&format!("{name}::")) && target != name
-            };
-            let mut descendants: Vec<String> = self
-                .initial
-                .iter()
-                .map(|(t, _)| t.clone())
-                .chain(changed.keys().cloned())
-                .filter(|t| t != ROOT && t != name && below(t))
-                .collect();
-            descendants.sort();
-            descendants.dedup();
-            for target in &descendants {
-                changed.insert(target.clone(), (level.clone(), now));
-            }
-            changed.insert(name.to_string(), (level.clone(), now));
-            affected.extend(descendants);
+            return Err(format!(
+                "Invalid logger name '{name}': use a module path such as wasm_connect::task, or root"
+            ));
         }
+        let now = now_ms();
+        let mut changed = self.changed();
+        let mut next = changed.clone();
+        let below = |target: &str| name == ROOT || target.starts_with(&format!("{name}::"));
+        let mut descendants: Vec<String> = self
+            .initial
+            .iter()
+            .map(|(t, _)| t.clone())
+            .chain(changed.keys().cloned())
+            .filter(|t| t != ROOT && t != name && below(t))
+            .collect();
+        descendants.sort();
+        descendants.dedup();
+        for target in &descendants {
+            next.insert(target.clone(), (level.clone(), now));
+        }
+        next.insert(name.to_string(), (level.clone(), now));
+        // Swap the filter in first; keep the new levels only if that worked.
+        self.apply(&next)?;
+        *changed = next;
+        let mut affected = descendants;
+        affected.push(name.to_string());
         affected.sort();
-        self.apply()?;
         Ok(affected)
     }
 
-    /// Rebuild the filter from the current levels and swap it in.
-    fn apply(&self) -> Result<(), String> {
-        let Some(reload) = &self.reload else {
-            return Ok(());
-        };
-        let directives: Vec<String> = self
-            .all()
+    /// Build the filter from the start-up levels and `changed`, and swap it in.
+    fn apply(&self, changed: &BTreeMap<String, (String, u64)>) -> Result<(), String> {
+        let mut levels: BTreeMap<&str, &str> = self
+            .initial
+            .iter()
+            .map(|(t, l)| (t.as_str(), l.as_str()))
+            .collect();
+        for (target, (level, _)) in changed {
+            levels.insert(target, level);
+        }
+        let mut directives: Vec<String> = levels
             .into_iter()
-            .map(|(target, l)| {
-                let level = l.level.to_ascii_lowercase();
+            .map(|(target, level)| {
+                let level = level.to_ascii_lowercase();
                 if target == ROOT {
                     level
                 } else {
@@ -218,9 +236,13 @@ impl LogLevels {
                 }
             })
             .collect();
+        directives.extend(self.span_directives.iter().cloned());
         let filter = EnvFilter::try_new(directives.join(","))
             .map_err(|e| format!("cannot build the log filter: {e}"))?;
-        reload(filter)
+        match &self.reload {
+            Some(reload) => reload(filter),
+            None => Ok(()),
+        }
     }
 }
 
@@ -250,6 +272,11 @@ mod tests {
 
         let e = levels.set("x", "LOUD").unwrap_err();
         assert!(e.contains("Invalid log level 'LOUD'"), "{e}");
+        // A name the filter cannot take changes nothing, and later changes still work.
+        let e = levels.set("a[b", "DEBUG").unwrap_err();
+        assert!(e.contains("Invalid logger name"), "{e}");
+        assert!(levels.get("a[b").is_none());
+        assert!(levels.set("rdkafka", "WARN").is_ok());
     }
 
     #[test]

@@ -59,8 +59,8 @@ struct StatusState {
     statuses: BTreeMap<String, StatusValue>,
     /// Connector → topics it used.
     topics: BTreeMap<String, BTreeSet<String>>,
-    /// Topic tracking tombstones seen.
-    topic_resets: u64,
+    /// Topic tracking tombstones seen, per connector.
+    topic_resets: BTreeMap<String, u64>,
 }
 
 impl StatusState {
@@ -73,7 +73,7 @@ impl StatusState {
                     .insert(topic.to_string());
             } else if let Some(topics) = self.topics.get_mut(connector) {
                 topics.remove(topic);
-                self.topic_resets += 1;
+                *self.topic_resets.entry(connector.to_string()).or_default() += 1;
             }
             return;
         }
@@ -142,7 +142,7 @@ impl StatusStore {
 }
 
 impl ActiveTopicStore for StatusStore {
-    fn record(&self, connector: &str, task: u32, topic: &str) {
+    fn record(&self, connector: &str, task: u32, topic: &str) -> bool {
         let discovered = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
@@ -158,10 +158,11 @@ impl ActiveTopicStore for StatusStore {
             .write(std::slice::from_ref(&record), self.timeout)
         {
             tracing::warn!(connector, topic, "cannot record the active topic: {e}");
-            return;
+            return false;
         }
         self.tail
             .update(|state| state.apply(record.0, record.1.as_deref()));
+        true
     }
 
     fn topics(&self, connector: &str) -> Vec<String> {
@@ -191,8 +192,9 @@ impl ActiveTopicStore for StatusStore {
         Ok(())
     }
 
-    fn resets(&self) -> u64 {
-        self.tail.with(|s| s.topic_resets)
+    fn resets(&self, connector: &str) -> u64 {
+        self.tail
+            .with(|s| s.topic_resets.get(connector).copied().unwrap_or(0))
     }
 }
 
@@ -216,7 +218,7 @@ mod tests {
             state.topics["my-sink"].iter().collect::<Vec<_>>(),
             vec!["orders.dlq"]
         );
-        assert_eq!(state.topic_resets, 1);
+        assert_eq!(state.topic_resets["my-sink"], 1);
         assert_eq!(
             parse_topic_key("status-topic-a.b:connector-c:connector-d"),
             Some(("a.b", "c:connector-d"))

@@ -3,26 +3,27 @@
 //! them in memory (as Kafka's standalone worker does); distributed workers in the status topic.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Where the active topics of connectors are kept.
 pub trait ActiveTopicStore: Send + Sync {
-    /// Task `task` of `connector` used `topic` (first use only; callers remember what they sent).
-    fn record(&self, connector: &str, task: u32, topic: &str);
+    /// Task `task` of `connector` used `topic` (first use only; callers remember what they
+    /// sent); false when it could not be recorded (to try again later).
+    fn record(&self, connector: &str, task: u32, topic: &str) -> bool;
     /// The topics `connector` used, sorted.
     fn topics(&self, connector: &str) -> Vec<String>;
     /// Forget the topics of `connector`.
     fn reset(&self, connector: &str) -> Result<(), String>;
-    /// A number that changes whenever topics are forgotten (so that tasks report them again).
-    fn resets(&self) -> u64;
+    /// A number that changes whenever the topics of `connector` are forgotten (so that its tasks
+    /// report them again).
+    fn resets(&self, connector: &str) -> u64;
 }
 
 /// Active topics in memory (standalone).
 #[derive(Default)]
 pub struct MemoryActiveTopics {
     topics: Mutex<BTreeMap<String, BTreeSet<String>>>,
-    resets: AtomicU64,
+    resets: Mutex<BTreeMap<String, u64>>,
 }
 
 impl MemoryActiveTopics {
@@ -32,11 +33,12 @@ impl MemoryActiveTopics {
 }
 
 impl ActiveTopicStore for MemoryActiveTopics {
-    fn record(&self, connector: &str, _task: u32, topic: &str) {
+    fn record(&self, connector: &str, _task: u32, topic: &str) -> bool {
         self.lock()
             .entry(connector.to_string())
             .or_default()
             .insert(topic.to_string());
+        true
     }
 
     fn topics(&self, connector: &str) -> Vec<String> {
@@ -48,12 +50,22 @@ impl ActiveTopicStore for MemoryActiveTopics {
 
     fn reset(&self, connector: &str) -> Result<(), String> {
         self.lock().remove(connector);
-        self.resets.fetch_add(1, Ordering::Relaxed);
+        *self
+            .resets
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(connector.to_string())
+            .or_default() += 1;
         Ok(())
     }
 
-    fn resets(&self) -> u64 {
-        self.resets.load(Ordering::Relaxed)
+    fn resets(&self, connector: &str) -> u64 {
+        self.resets
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(connector)
+            .copied()
+            .unwrap_or(0)
     }
 }
 
@@ -70,7 +82,7 @@ impl TopicTracker {
     /// A tracker for task `task` of `connector`.
     pub fn new(store: Arc<dyn ActiveTopicStore>, connector: &str, task: u32) -> TopicTracker {
         TopicTracker {
-            resets: store.resets(),
+            resets: store.resets(connector),
             store,
             connector: connector.to_string(),
             task,
@@ -80,13 +92,12 @@ impl TopicTracker {
 
     /// The task used `topic`.
     pub fn saw(&mut self, topic: &str) {
-        let resets = self.store.resets();
+        let resets = self.store.resets(&self.connector);
         if resets != self.resets {
             self.resets = resets;
             self.seen.clear();
         }
-        if !self.seen.contains(topic) {
-            self.store.record(&self.connector, self.task, topic);
+        if !self.seen.contains(topic) && self.store.record(&self.connector, self.task, topic) {
             self.seen.insert(topic.to_string());
         }
     }

@@ -28,7 +28,19 @@ struct ConnectorEntry {
 /// Runs connectors and tasks in this process (`connect-standalone`).
 pub struct StandaloneHerder {
     ctx: Arc<WorkerContext>,
-    connectors: Mutex<BTreeMap<String, ConnectorEntry>>,
+    connectors: Arc<Mutex<BTreeMap<String, ConnectorEntry>>>,
+    /// Held while a connector is created, replaced, stopped, started or deleted, by the blocking
+    /// work itself: changes happen one at a time, and finish even if the request is dropped.
+    lifecycle: Arc<tokio::sync::Mutex<()>>,
+}
+
+type Connectors = Mutex<BTreeMap<String, ConnectorEntry>>;
+
+fn lock_map(connectors: &Connectors) -> MutexGuard<'_, BTreeMap<String, ConnectorEntry>> {
+    match connectors.lock() {
+        Ok(guard) => guard,
+        Err(poisoned) => poisoned.into_inner(),
+    }
 }
 
 fn internal(e: impl std::fmt::Display) -> HerderError {
@@ -40,15 +52,13 @@ impl StandaloneHerder {
     pub fn new(ctx: Arc<WorkerContext>) -> StandaloneHerder {
         StandaloneHerder {
             ctx,
-            connectors: Mutex::new(BTreeMap::new()),
+            connectors: Arc::new(Mutex::new(BTreeMap::new())),
+            lifecycle: Arc::new(tokio::sync::Mutex::new(())),
         }
     }
 
     fn lock(&self) -> MutexGuard<'_, BTreeMap<String, ConnectorEntry>> {
-        match self.connectors.lock() {
-            Ok(guard) => guard,
-            Err(poisoned) => poisoned.into_inner(),
-        }
+        lock_map(&self.connectors)
     }
 
     fn worker_id(&self) -> String {
@@ -223,28 +233,31 @@ impl Herder for StandaloneHerder {
         if validated.infos.error_count > 0 {
             return Err(HerderError::InvalidConfig(Box::new(validated.infos)));
         }
-        let old = self.lock().remove(name);
-        let target = old
-            .as_ref()
-            .map_or(initial_state.unwrap_or_default(), |o| o.target);
+        let guard = self.lifecycle.clone().lock_owned().await;
+        let created = !self.lock().contains_key(name);
+        if !created && !allow_replace {
+            return Err(HerderError::AlreadyExists(name.to_string()));
+        }
         let ctx = self.ctx.clone();
         let timeout = self.ctx.config.task_shutdown_graceful_timeout;
         let owned_name = name.to_string();
-        let entry = tokio::task::spawn_blocking(move || {
+        let connectors = self.connectors.clone();
+        tokio::task::spawn_blocking(move || {
+            let _guard = guard;
+            let old = lock_map(&connectors).remove(&owned_name);
+            let target = old
+                .as_ref()
+                .map_or(initial_state.unwrap_or_default(), |o| o.target);
             if let Some(old) = old {
                 stop_connector(&owned_name, old, timeout);
             }
-            start_connector(&ctx, &owned_name, config, validated, target)
+            let entry = start_connector(&ctx, &owned_name, config, validated, target);
+            let info = Self::info_of(&owned_name, &entry);
+            lock_map(&connectors).insert(owned_name, entry);
+            (created, info)
         })
         .await
-        .map_err(internal)?;
-        let info = Self::info_of(name, &entry);
-        let mut connectors = self.lock();
-        if !allow_replace && connectors.contains_key(name) {
-            return Err(HerderError::AlreadyExists(name.to_string()));
-        }
-        connectors.insert(name.to_string(), entry);
-        Ok((!exists, info))
+        .map_err(internal)
     }
 
     fn connector_info(&self, name: &str) -> Result<ConnectorInfo, HerderError> {
@@ -298,15 +311,19 @@ impl Herder for StandaloneHerder {
     }
 
     async fn delete_connector(&self, name: &str) -> Result<(), HerderError> {
+        let guard = self.lifecycle.clone().lock_owned().await;
         let entry = self
             .lock()
             .remove(name)
             .ok_or_else(|| HerderError::ConnectorNotFound(name.to_string()))?;
         let timeout = self.ctx.config.task_shutdown_graceful_timeout;
         let owned = name.to_string();
-        tokio::task::spawn_blocking(move || stop_connector(&owned, entry, timeout))
-            .await
-            .map_err(internal)?;
+        tokio::task::spawn_blocking(move || {
+            let _guard = guard;
+            stop_connector(&owned, entry, timeout);
+        })
+        .await
+        .map_err(internal)?;
         tracing::info!(connector = name, "connector deleted");
         Ok(())
     }
@@ -517,6 +534,7 @@ impl StandaloneHerder {
     /// Pause, resume or stop. Pausing and resuming a running connector signals its tasks; a
     /// stop stops them and the connector; leaving STOPPED starts everything again.
     async fn set_target_state(&self, name: &str, target: TargetState) -> Result<(), HerderError> {
+        let guard = self.lifecycle.clone().lock_owned().await;
         let config = {
             let mut connectors = self.lock();
             let entry = connectors
@@ -541,22 +559,22 @@ impl StandaloneHerder {
             entry.config.clone()
         };
         // Into or out of STOPPED: stop everything, then start again in the new target state.
-        let old = self
-            .lock()
-            .remove(name)
-            .ok_or_else(|| HerderError::ConnectorNotFound(name.to_string()))?;
         let ctx = self.ctx.clone();
         let timeout = self.ctx.config.task_shutdown_graceful_timeout;
         let owned = name.to_string();
-        let entry = tokio::task::spawn_blocking(move || {
+        let connectors = self.connectors.clone();
+        tokio::task::spawn_blocking(move || {
+            let _guard = guard;
+            let Some(old) = lock_map(&connectors).remove(&owned) else {
+                return;
+            };
             stop_connector(&owned, old, timeout);
             let validated = validate(&ctx, &config, None);
-            start_connector(&ctx, &owned, config, validated, target)
+            let entry = start_connector(&ctx, &owned, config, validated, target);
+            lock_map(&connectors).insert(owned, entry);
         })
         .await
-        .map_err(internal)?;
-        self.lock().insert(name.to_string(), entry);
-        Ok(())
+        .map_err(internal)
     }
 
     async fn restart_connector_instance(&self, name: &str) -> Result<(), HerderError> {

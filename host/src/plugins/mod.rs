@@ -74,6 +74,16 @@ pub enum RegistryError {
         /// Hash of the new one.
         new: String,
     },
+    /// A new version of a plugin must be of the same kind as the others.
+    #[error("{name} is a {existing} plugin; a new version cannot be a {new} (choose another name)")]
+    KindChange {
+        /// Plugin name.
+        name: String,
+        /// Kind of the versions there.
+        existing: &'static str,
+        /// Kind of the new one.
+        new: &'static str,
+    },
     /// No such plugin version.
     #[error("Plugin {name} has no version {version}")]
     NoSuchVersion {
@@ -216,8 +226,18 @@ impl PluginRegistry {
             runtime: Some(runtime.clone()),
             ..PluginRegistry::default()
         };
-        for result in results {
-            registry.add(result?)?;
+        for (result, (origin, _, source)) in results.into_iter().zip(&sources) {
+            match result {
+                Ok(plugin) => {
+                    registry.add(plugin)?;
+                }
+                // A kept upload that no longer loads (say, after a WIT version change) must not
+                // keep the worker from starting.
+                Err(e) if *source == PluginSource::Uploaded => {
+                    tracing::error!(%origin, "skipping an uploaded plugin that does not load: {e}");
+                }
+                Err(e) => return Err(e),
+            }
         }
         Ok(registry)
     }
@@ -240,6 +260,13 @@ impl PluginRegistry {
             .collect();
         for existing in plugins.iter() {
             if existing.name() == plugin.name() {
+                if existing.kind() != plugin.kind() {
+                    return Err(RegistryError::KindChange {
+                        name: plugin.name().to_string(),
+                        existing: existing.kind().type_name(),
+                        new: plugin.kind().type_name(),
+                    });
+                }
                 if existing.version() == plugin.version() {
                     if existing.sha256 == plugin.sha256 {
                         return Ok(Added::AlreadyPresent);
@@ -332,37 +359,45 @@ impl PluginRegistry {
     }
 }
 
-/// Order versions the way people read them: numeric parts as numbers (`0.10.0` > `0.9.1`),
-/// other parts as text, and a release after its pre-releases (`1.0.0` > `1.0.0-rc1`).
+/// Order versions the way people read them: parts separated by `.` compare as numbers when both
+/// are numeric (`0.10.0` > `0.9.1`), a numeric part before a text one, text parts as text; a
+/// release after its pre-releases (`1.0.0` > `1.0.0-rc.2` > `1.0.0-rc.1`). A total order: versions
+/// equal by these rules (`1.0`, `1.0.0`) are ordered by their text.
 pub fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
     use std::cmp::Ordering;
-    let split = |v: &str| -> (Vec<String>, Option<String>) {
-        let (release, pre) = match v.split_once('-') {
-            Some((r, p)) => (r.to_string(), Some(p.to_string())),
-            None => (v.to_string(), None),
-        };
-        (release.split('.').map(str::to_string).collect(), pre)
-    };
-    let part = |x: &str, y: &str| match (x.parse::<u64>(), y.parse::<u64>()) {
-        (Ok(x), Ok(y)) => x.cmp(&y),
-        _ => x.cmp(y),
-    };
-    let (ra, pa) = split(a);
-    let (rb, pb) = split(b);
-    for i in 0..ra.len().max(rb.len()) {
-        let x = ra.get(i).map_or("0", String::as_str);
-        let y = rb.get(i).map_or("0", String::as_str);
-        match part(x, y) {
-            Ordering::Equal => {}
-            other => return other,
+    fn part(x: &str, y: &str) -> Ordering {
+        match (x.parse::<u64>(), y.parse::<u64>()) {
+            (Ok(x), Ok(y)) => x.cmp(&y),
+            (Ok(_), Err(_)) => Ordering::Less,
+            (Err(_), Ok(_)) => Ordering::Greater,
+            (Err(_), Err(_)) => x.cmp(y),
         }
     }
-    match (pa, pb) {
-        (None, None) => Ordering::Equal,
-        (None, Some(_)) => Ordering::Greater,
-        (Some(_), None) => Ordering::Less,
-        (Some(x), Some(y)) => part(&x, &y),
+    fn parts(x: &str, y: &str) -> Ordering {
+        let xs: Vec<&str> = x.split('.').collect();
+        let ys: Vec<&str> = y.split('.').collect();
+        for i in 0..xs.len().max(ys.len()) {
+            // A missing part is the smallest part there is.
+            let order = part(
+                xs.get(i).copied().unwrap_or("0"),
+                ys.get(i).copied().unwrap_or("0"),
+            );
+            if order != Ordering::Equal {
+                return order;
+            }
+        }
+        Ordering::Equal
     }
+    let (ra, pa) = a.split_once('-').map_or((a, None), |(r, p)| (r, Some(p)));
+    let (rb, pb) = b.split_once('-').map_or((b, None), |(r, p)| (r, Some(p)));
+    parts(ra, rb)
+        .then_with(|| match (pa, pb) {
+            (None, None) => Ordering::Equal,
+            (None, Some(_)) => Ordering::Greater,
+            (Some(_), None) => Ordering::Less,
+            (Some(x), Some(y)) => parts(x, y),
+        })
+        .then_with(|| a.cmp(b))
 }
 
 fn wasm_files(path: &Path) -> Result<Vec<PathBuf>, RegistryError> {
@@ -424,9 +459,20 @@ mod tests {
     fn versions_compare_numerically_with_pre_releases_first() {
         use std::cmp::Ordering::{Equal, Greater, Less};
         assert_eq!(compare_versions("0.10.0", "0.9.1"), Greater);
-        assert_eq!(compare_versions("1.0", "1.0.0"), Equal);
+        assert_eq!(compare_versions("1.0", "1.0.0"), Less);
+        assert_eq!(compare_versions("1.0.0", "1.0.0"), Equal);
         assert_eq!(compare_versions("1.0.0-rc1", "1.0.0"), Less);
+        assert_eq!(compare_versions("1.0.0-rc.10", "1.0.0-rc.9"), Greater);
         assert_eq!(compare_versions("2.0.0-beta", "2.0.0-alpha"), Greater);
         assert_eq!(compare_versions("1.2.3", "1.2.10"), Less);
+        // Numbers before text: no cycle among 9, 10 and 1a.
+        let mut versions = vec!["1a", "10", "9", "1.0", "1", "x"];
+        versions.sort_by(|a, b| compare_versions(a, b));
+        assert_eq!(versions, ["1", "1.0", "9", "10", "1a", "x"]);
+        for a in &versions {
+            for b in &versions {
+                assert_eq!(compare_versions(a, b), compare_versions(b, a).reverse());
+            }
+        }
     }
 }
