@@ -7,7 +7,7 @@
 //! manifest, then for the chunks. A worker that joins later replays the topic and gets every plugin.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex, mpsc};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -45,22 +45,36 @@ fn manifest_key(sha256: &str) -> String {
     format!("{MANIFEST_PREFIX}{sha256}")
 }
 
-/// Chunks seen, by SHA-256 then index; dropped once their plugin is installed.
+/// What a record asks of this worker's registry.
+#[derive(Debug, PartialEq)]
+enum Job {
+    /// A complete upload whose bytes hash to its manifest's SHA-256.
+    Install {
+        /// The manifest.
+        manifest: Manifest,
+        /// The component.
+        bytes: Vec<u8>,
+    },
+    /// A deleted upload.
+    Remove {
+        /// Its SHA-256.
+        sha256: String,
+    },
+}
+
+/// Chunks seen, by SHA-256 then index; handed over once their manifest arrives.
 #[derive(Default)]
 struct Replica {
     chunks: BTreeMap<String, BTreeMap<usize, Vec<u8>>>,
 }
 
 impl Replica {
-    /// Apply one record; install or remove plugins in `registry` as manifests come and go.
-    fn apply(&mut self, registry: &PluginRegistry, max_bytes: usize, record: LogRecord) {
+    /// Apply one record; a manifest or a manifest tombstone becomes a job for the installer.
+    fn apply(&mut self, record: LogRecord) -> Option<Job> {
         if let Some(rest) = record.key.strip_prefix(CHUNK_PREFIX) {
-            let Some((sha, index)) = rest
+            let (sha, index) = rest
                 .rsplit_once('-')
-                .and_then(|(sha, n)| n.parse::<usize>().ok().map(|n| (sha, n)))
-            else {
-                return;
-            };
+                .and_then(|(sha, n)| n.parse::<usize>().ok().map(|n| (sha, n)))?;
             match record.value {
                 Some(bytes) => {
                     self.chunks
@@ -74,70 +88,149 @@ impl Replica {
                     }
                 }
             }
-            return;
+            return None;
         }
-        let Some(sha) = record.key.strip_prefix(MANIFEST_PREFIX) else {
-            return;
-        };
+        let sha = record.key.strip_prefix(MANIFEST_PREFIX)?;
         match record.value {
             Some(value) => match serde_json::from_slice::<Manifest>(&value) {
                 Ok(manifest) if manifest.sha256 == sha => {
-                    self.install(registry, max_bytes, &manifest)
+                    let bytes = self.assemble(&manifest)?;
+                    Some(Job::Install { manifest, bytes })
                 }
                 Ok(_) | Err(_) => {
-                    tracing::warn!(key = %record.key, "ignoring a malformed plugin manifest")
+                    tracing::warn!(key = %record.key, "ignoring a malformed plugin manifest");
+                    None
                 }
             },
-            None => {
-                let installed = registry
-                    .all()
-                    .into_iter()
-                    .find(|p| p.sha256 == sha && p.source == PluginSource::Uploaded);
-                if let Some(plugin) = installed
-                    && let Err(e) = registry.remove(plugin.name(), plugin.version())
-                {
-                    tracing::warn!(plugin = %plugin.name(), "cannot remove the deleted plugin: {e}");
-                }
-            }
+            None => Some(Job::Remove {
+                sha256: sha.to_string(),
+            }),
         }
     }
 
-    fn install(&mut self, registry: &PluginRegistry, max_bytes: usize, manifest: &Manifest) {
+    /// The component of `manifest`, when every chunk is there and they hash right.
+    fn assemble(&mut self, manifest: &Manifest) -> Option<Vec<u8>> {
         let Some(chunks) = self.chunks.get(&manifest.sha256) else {
             tracing::warn!(plugin = %manifest.name, "plugin manifest without its chunks; ignored");
-            return;
+            return None;
         };
         if chunks.len() != manifest.chunks || (0..manifest.chunks).any(|i| !chunks.contains_key(&i))
         {
             tracing::warn!(plugin = %manifest.name, have = chunks.len(), want = manifest.chunks, "plugin chunks missing; ignored");
-            return;
+            return None;
         }
         let bytes: Vec<u8> = chunks.values().flatten().copied().collect();
         if bytes.len() != manifest.size || hex::encode(Sha256::digest(&bytes)) != manifest.sha256 {
             tracing::warn!(plugin = %manifest.name, "plugin chunks do not hash to the manifest's SHA-256; ignored");
-            return;
+            return None;
         }
-        match registry.install(&bytes, max_bytes.max(bytes.len())) {
-            Ok(_) => {
-                tracing::info!(plugin = %manifest.name, version = %manifest.version, "installed replicated plugin");
-                self.chunks.remove(&manifest.sha256);
+        self.chunks.remove(&manifest.sha256);
+        Some(bytes)
+    }
+}
+
+/// Installs and removes replicated plugins on a thread of its own, in topic order, so that
+/// compiling (seconds for a Python plugin) never holds up the topic reader.
+struct Installer {
+    jobs: Mutex<mpsc::Sender<Job>>,
+    /// Jobs submitted and not finished.
+    pending: Arc<(Mutex<usize>, Condvar)>,
+}
+
+impl Installer {
+    fn start(registry: Arc<PluginRegistry>, max_bytes: usize) -> Result<Installer, String> {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let pending = Arc::new((Mutex::new(0usize), Condvar::new()));
+        let done = pending.clone();
+        std::thread::Builder::new()
+            .name("plugin-installer".into())
+            .spawn(move || {
+                for job in queue {
+                    run_job(&registry, max_bytes, job);
+                    let (count, changed) = &*done;
+                    let mut count = count.lock().unwrap_or_else(|p| p.into_inner());
+                    *count = count.saturating_sub(1);
+                    changed.notify_all();
+                }
+            })
+            .map_err(|e| e.to_string())?;
+        Ok(Installer {
+            jobs: Mutex::new(jobs),
+            pending,
+        })
+    }
+
+    fn submit(&self, job: Job) {
+        let (count, _) = &*self.pending;
+        *count.lock().unwrap_or_else(|p| p.into_inner()) += 1;
+        let sent = self
+            .jobs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .send(job);
+        if sent.is_err() {
+            *count.lock().unwrap_or_else(|p| p.into_inner()) -= 1;
+            tracing::error!("the plugin installer has stopped");
+        }
+    }
+
+    /// Wait until every submitted job is done.
+    fn wait_idle(&self, timeout: Duration) -> Result<(), String> {
+        let (count, changed) = &*self.pending;
+        let guard = count.lock().unwrap_or_else(|p| p.into_inner());
+        let (guard, result) = changed
+            .wait_timeout_while(guard, timeout, |n| *n > 0)
+            .unwrap_or_else(|p| p.into_inner());
+        if result.timed_out() && *guard > 0 {
+            return Err(format!(
+                "{} plugin installs still running after {timeout:?}",
+                *guard
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn run_job(registry: &PluginRegistry, max_bytes: usize, job: Job) {
+    match job {
+        Job::Install { manifest, bytes } => {
+            match registry.install(&bytes, max_bytes.max(bytes.len())) {
+                Ok(_) => {
+                    tracing::info!(plugin = %manifest.name, version = %manifest.version, "installed replicated plugin")
+                }
+                Err(e) => {
+                    tracing::warn!(plugin = %manifest.name, "cannot install replicated plugin: {e}")
+                }
             }
-            Err(e) => {
-                tracing::warn!(plugin = %manifest.name, "cannot install replicated plugin: {e}")
+        }
+        Job::Remove { sha256 } => {
+            let installed = registry
+                .all()
+                .into_iter()
+                .find(|p| p.sha256 == sha256 && p.source == PluginSource::Uploaded);
+            if let Some(plugin) = installed
+                && let Err(e) = registry.remove(plugin.name(), plugin.version())
+            {
+                tracing::warn!(plugin = %plugin.name(), "cannot remove the deleted plugin: {e}");
             }
         }
     }
 }
+
+/// How long catching up may wait for replicated plugins to be compiled.
+const INSTALL_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// The plugin topic: installs what others upload, and publishes this worker's uploads.
 pub struct TopicPluginStore {
     writer: TopicWriter,
     tail: TopicTail<Replica>,
+    installer: Arc<Installer>,
     timeout: Duration,
 }
 
 impl TopicPluginStore {
-    /// Replay the topic into `registry` (returns once caught up), then follow it.
+    /// Replay the topic into `registry` (returns once every plugin in it is installed), then
+    /// follow it.
     pub fn open(
         settings: &BTreeMap<String, String>,
         topic: &str,
@@ -145,17 +238,23 @@ impl TopicPluginStore {
         max_bytes: usize,
         timeout: Duration,
     ) -> Result<TopicPluginStore, String> {
+        let installer = Arc::new(Installer::start(registry, max_bytes)?);
+        let submit = installer.clone();
         let tail = TopicTail::start(
             settings,
             topic,
             Replica::default(),
             move |replica, record| {
-                replica.apply(&registry, max_bytes, record);
+                if let Some(job) = replica.apply(record) {
+                    submit.submit(job);
+                }
             },
         )?;
+        installer.wait_idle(INSTALL_TIMEOUT)?;
         Ok(TopicPluginStore {
             writer: TopicWriter::open(settings, topic)?,
             tail,
+            installer,
             timeout,
         })
     }
@@ -185,7 +284,8 @@ impl PluginStore for TopicPluginStore {
     }
 
     fn sync(&self) -> Result<(), String> {
-        self.tail.sync(self.timeout)
+        self.tail.sync(self.timeout)?;
+        self.installer.wait_idle(INSTALL_TIMEOUT)
     }
 
     fn delete(&self, plugin: &RegisteredPlugin) -> Result<(), String> {
@@ -216,16 +316,11 @@ mod tests {
     }
 
     #[test]
-    fn a_manifest_without_all_chunks_or_with_a_wrong_hash_installs_nothing() {
-        let registry = PluginRegistry::default();
+    fn only_a_complete_upload_that_hashes_right_becomes_an_install() {
         let mut replica = Replica::default();
         let bytes = vec![7u8; 10];
         let sha = hex::encode(Sha256::digest(&bytes));
-        replica.apply(
-            &registry,
-            100,
-            record(chunk_key(&sha, 0), Some(bytes[..5].to_vec())),
-        );
+        replica.apply(record(chunk_key(&sha, 0), Some(bytes[..5].to_vec())));
         let manifest = Manifest {
             name: "P".into(),
             version: "1".into(),
@@ -234,28 +329,45 @@ mod tests {
             chunks: 2,
         };
         let value = serde_json::to_vec(&manifest).unwrap();
-        // One chunk of two: ignored, chunk kept for later.
-        replica.apply(
-            &registry,
-            100,
-            record(manifest_key(&sha), Some(value.clone())),
+        // One chunk of two: nothing yet, the chunk is kept for later.
+        assert_eq!(
+            replica.apply(record(manifest_key(&sha), Some(value.clone()))),
+            None
         );
-        assert!(registry.all().is_empty());
         assert_eq!(replica.chunks[&sha].len(), 1);
-        // A wrong second chunk: the hash does not match; still nothing.
-        replica.apply(
-            &registry,
-            100,
-            record(chunk_key(&sha, 1), Some(vec![0u8; 5])),
+        // A wrong second chunk: the hash does not match.
+        replica.apply(record(chunk_key(&sha, 1), Some(vec![0u8; 5])));
+        assert_eq!(
+            replica.apply(record(manifest_key(&sha), Some(value.clone()))),
+            None
         );
-        replica.apply(&registry, 100, record(manifest_key(&sha), Some(value)));
-        assert!(registry.all().is_empty());
-        // A manifest under another hash's key is ignored.
-        replica.apply(
-            &registry,
-            100,
-            record(manifest_key("other"), Some(b"{}".to_vec())),
+        // The right one: an install with the whole component; the chunks are let go.
+        replica.apply(record(chunk_key(&sha, 1), Some(bytes[5..].to_vec())));
+        assert_eq!(
+            replica.apply(record(manifest_key(&sha), Some(value))),
+            Some(Job::Install {
+                manifest,
+                bytes: bytes.clone()
+            })
         );
-        assert!(registry.all().is_empty());
+        assert!(replica.chunks.is_empty());
+        // A manifest under another hash's key is ignored; a tombstone is a removal.
+        assert_eq!(
+            replica.apply(record(manifest_key("other"), Some(b"{}".to_vec()))),
+            None
+        );
+        assert_eq!(
+            replica.apply(record(manifest_key(&sha), None)),
+            Some(Job::Remove { sha256: sha })
+        );
+    }
+
+    #[test]
+    fn the_installer_reports_idle_once_its_jobs_are_done() {
+        let installer = Installer::start(Arc::new(PluginRegistry::default()), 100).unwrap();
+        installer.submit(Job::Remove {
+            sha256: "none".into(),
+        });
+        installer.wait_idle(Duration::from_secs(10)).unwrap();
     }
 }
