@@ -65,6 +65,8 @@ pub(crate) async fn upload_plugin(
     let ctx = ctx.clone();
     tokio::task::spawn_blocking(move || {
         let max = ctx.config.plugin_upload_max_bytes;
+        // One upload or delete at a time: an identical upload waits for this one to be kept.
+        let _edit = ctx.registry.edit_lock();
         let (plugin, added) = ctx.registry.install(&bytes, max)?;
         if added == Added::New
             && let Err(e) = ctx.plugin_store.save(&plugin, &bytes)
@@ -165,6 +167,7 @@ pub(crate) async fn delete_plugin_version(
     }
     let ctx = ctx.clone();
     tokio::task::spawn_blocking(move || {
+        let _edit = ctx.registry.edit_lock();
         ctx.plugin_store
             .delete(&plugin)
             .map_err(HerderError::Internal)?;

@@ -158,6 +158,8 @@ pub struct PluginRegistry {
     plugins: RwLock<Vec<Arc<RegisteredPlugin>>>,
     /// Compiles uploads (absent in registries built by hand, as in tests).
     runtime: Option<Arc<PluginRuntime>>,
+    /// Held while an upload is installed and kept, or a version deleted: one at a time.
+    edits: std::sync::Mutex<()>,
 }
 
 /// What [`PluginRegistry::add`] did.
@@ -240,6 +242,11 @@ impl PluginRegistry {
             }
         }
         Ok(registry)
+    }
+
+    /// Hold while installing and keeping an upload, or deleting a version (blocking).
+    pub fn edit_lock(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.edits.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, Vec<Arc<RegisteredPlugin>>> {
