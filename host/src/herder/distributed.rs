@@ -630,11 +630,7 @@ impl Herder for DistributedHerder {
     async fn connector_offsets(&self, name: &str) -> Result<ConnectorOffsets, HerderError> {
         let (config, _) = self.config_and_target(name)?;
         let kind = self.plugin_kind(&config);
-        let ctx = self.shared.ctx.clone();
-        let owned = name.to_string();
-        tokio::task::spawn_blocking(move || offsets::read(&ctx, &owned, &config, kind))
-            .await
-            .map_err(internal)?
+        offsets::read(&self.shared.ctx, name, config, kind).await
     }
 
     async fn alter_connector_offsets(
@@ -643,15 +639,8 @@ impl Herder for DistributedHerder {
         changes: Option<ConnectorOffsets>,
     ) -> Result<String, HerderError> {
         let (config, target) = self.config_and_target(name)?;
-        if target != TargetState::Stopped {
-            return Err(HerderError::NotStopped(name.to_string()));
-        }
         let kind = self.plugin_kind(&config);
-        let ctx = self.shared.ctx.clone();
-        let owned = name.to_string();
-        tokio::task::spawn_blocking(move || offsets::alter(&ctx, &owned, &config, kind, changes))
-            .await
-            .map_err(internal)?
+        offsets::alter(&self.shared.ctx, name, config, kind, target, changes).await
     }
 
     fn connector_topics(&self, name: &str) -> Result<Vec<String>, HerderError> {

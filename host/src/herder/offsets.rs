@@ -14,7 +14,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use wasm_connect_data::{OffsetMap, offset_map_from_json, offset_map_to_json};
 
-use super::{ConfigMap, HerderError, WorkerContext};
+use std::sync::Arc;
+
+use super::{ConfigMap, HerderError, TargetState, WorkerContext};
 use crate::runtime::ComponentKind;
 
 /// How long a Kafka call for offsets may take.
@@ -54,8 +56,42 @@ fn internal(e: impl std::fmt::Display) -> HerderError {
     HerderError::Internal(e.to_string())
 }
 
+/// `GET /connectors/{c}/offsets` for a connector with this config and plugin kind.
+pub(super) async fn read(
+    ctx: &Arc<WorkerContext>,
+    name: &str,
+    config: ConfigMap,
+    kind: Option<ComponentKind>,
+) -> Result<ConnectorOffsets, HerderError> {
+    let ctx = ctx.clone();
+    let name = name.to_string();
+    tokio::task::spawn_blocking(move || read_blocking(&ctx, &name, &config, kind))
+        .await
+        .map_err(internal)?
+}
+
+/// `PATCH` (`Some`) or `DELETE` (`None`) `/connectors/{c}/offsets`, only when `target` is
+/// STOPPED; Kafka's success message.
+pub(super) async fn alter(
+    ctx: &Arc<WorkerContext>,
+    name: &str,
+    config: ConfigMap,
+    kind: Option<ComponentKind>,
+    target: TargetState,
+    offsets: Option<ConnectorOffsets>,
+) -> Result<String, HerderError> {
+    if target != TargetState::Stopped {
+        return Err(HerderError::NotStopped(name.to_string()));
+    }
+    let ctx = ctx.clone();
+    let name = name.to_string();
+    tokio::task::spawn_blocking(move || alter_blocking(&ctx, &name, &config, kind, offsets))
+        .await
+        .map_err(internal)?
+}
+
 /// The connector's offsets (blocking: talks to Kafka for sinks).
-pub(super) fn read(
+fn read_blocking(
     ctx: &WorkerContext,
     name: &str,
     config: &ConfigMap,
@@ -78,7 +114,7 @@ pub(super) fn read(
 }
 
 /// Apply a `PATCH` (`Some`) or `DELETE` (`None`); returns Kafka's success message (blocking).
-pub(super) fn alter(
+fn alter_blocking(
     ctx: &WorkerContext,
     name: &str,
     config: &ConfigMap,

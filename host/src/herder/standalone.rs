@@ -342,11 +342,7 @@ impl Herder for StandaloneHerder {
 
     async fn connector_offsets(&self, name: &str) -> Result<ConnectorOffsets, HerderError> {
         let (config, kind) = self.config_and_kind(name)?;
-        let ctx = self.ctx.clone();
-        let owned = name.to_string();
-        tokio::task::spawn_blocking(move || offsets::read(&ctx, &owned, &config, kind))
-            .await
-            .map_err(internal)?
+        offsets::read(&self.ctx, name, config, kind).await
     }
 
     async fn alter_connector_offsets(
@@ -355,14 +351,11 @@ impl Herder for StandaloneHerder {
         changes: Option<ConnectorOffsets>,
     ) -> Result<String, HerderError> {
         let (config, kind) = self.config_and_kind(name)?;
-        if self.lock().get(name).map(|e| e.target) != Some(TargetState::Stopped) {
-            return Err(HerderError::NotStopped(name.to_string()));
-        }
-        let ctx = self.ctx.clone();
-        let owned = name.to_string();
-        tokio::task::spawn_blocking(move || offsets::alter(&ctx, &owned, &config, kind, changes))
-            .await
-            .map_err(internal)?
+        let target = self
+            .lock()
+            .get(name)
+            .map_or(TargetState::Started, |e| e.target);
+        offsets::alter(&self.ctx, name, config, kind, target, changes).await
     }
 
     fn connector_topics(&self, name: &str) -> Result<Vec<String>, HerderError> {
