@@ -99,11 +99,12 @@ impl StandaloneWorker {
         let offsets = FileOffsetStore::open(&offsets_file)
             .map_err(|e| WorkerError::Startup(e.to_string()))?;
         let config = Arc::new(config);
+        // `plugin.storage.dir` defaults to `<offset.storage.file.filename>.plugins` in the config.
         let plugin_store = DirectoryPluginStore::new(
             config
                 .plugin_storage_dir
                 .clone()
-                .unwrap_or_else(|| offsets_file.with_extension("plugins")),
+                .ok_or_else(|| WorkerError::Config("plugin.storage.dir is not set".into()))?,
         );
         let (registry, cluster_id) =
             load_plugins_and_connect(&config, plugin_store.files()).await?;

@@ -110,6 +110,16 @@ impl Shared {
         self.config_writer.write(&encoded, WRITE_TIMEOUT)
     }
 
+    /// Wait until the view shows connector `name` with `config`.
+    fn wait_for_config(&self, name: &str, config: &ConfigMap) -> Result<(), HerderError> {
+        self.wait_for(|v| {
+            v.config
+                .connectors
+                .get(name)
+                .is_some_and(|e| e.config == *config)
+        })
+    }
+
     /// Wait until `done` holds on the view (the driver applied what was written).
     fn wait_for(&self, done: impl Fn(&View) -> bool) -> Result<(), HerderError> {
         let deadline = Instant::now() + WRITE_TIMEOUT;
@@ -407,16 +417,9 @@ impl Herder for DistributedHerder {
             let shared = self.shared.clone();
             let wanted = config.clone();
             let owned = name.to_string();
-            tokio::task::spawn_blocking(move || {
-                shared.wait_for(|v| {
-                    v.config
-                        .connectors
-                        .get(&owned)
-                        .is_some_and(|e| e.config == wanted)
-                })
-            })
-            .await
-            .map_err(internal)??;
+            tokio::task::spawn_blocking(move || shared.wait_for_config(&owned, &wanted))
+                .await
+                .map_err(internal)??;
             let info = self
                 .info(name, &self.shared.view())
                 .unwrap_or(ConnectorInfo {
@@ -464,12 +467,7 @@ impl Herder for DistributedHerder {
         });
         tokio::task::spawn_blocking(move || {
             shared.write(&records).map_err(HerderError::Internal)?;
-            shared.wait_for(|v| {
-                v.config
-                    .connectors
-                    .get(&owned)
-                    .is_some_and(|e| e.config == wanted)
-            })
+            shared.wait_for_config(&owned, &wanted)
         })
         .await
         .map_err(internal)??;
