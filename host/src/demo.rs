@@ -107,7 +107,7 @@ pub async fn run(lines: usize, shutdown: CancellationToken) -> Result<(), Worker
     ]);
     let python = worker
         .herder
-        .plugins(false)
+        .plugins(None, false)
         .iter()
         .any(|p| p.class == "ChangeCase");
     if python {

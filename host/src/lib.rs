@@ -21,4 +21,5 @@ pub mod plugins;
 pub mod rest;
 pub mod runtime;
 pub mod task;
+pub mod tenancy;
 pub mod worker;

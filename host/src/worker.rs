@@ -80,6 +80,12 @@ impl StandaloneWorker {
         options: &StandaloneOptions,
     ) -> Result<StandaloneWorker, WorkerError> {
         let config = parse_worker_config(raw)?;
+        if config.tenancy_enabled {
+            return Err(WorkerError::Config(
+                "tenancy.enabled=true needs distributed mode: tenants, keys and the audit log live in the cluster's config topic"
+                    .into(),
+            ));
+        }
         let offsets_file = config.offset_storage_file.clone().ok_or_else(|| {
             WorkerError::Config(
                 "offset.storage.file.filename is required in standalone mode".into(),
@@ -114,6 +120,7 @@ impl StandaloneWorker {
             plugin_store: Arc::new(plugin_store),
             offsets: Arc::new(offsets),
             active_topics: Arc::new(crate::herder::MemoryActiveTopics::default()),
+            tenants: Arc::new(crate::tenancy::TenantDirectory::disabled()),
             cluster_id,
             tokio: tokio::runtime::Handle::current(),
         });

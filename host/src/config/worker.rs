@@ -61,6 +61,10 @@ pub struct WorkerConfig {
     pub plugin_upload_max_bytes: usize,
     /// `connector.client.config.override.policy`.
     pub client_override_policy: ClientOverridePolicy,
+    /// `tenancy.enabled`: REST requests need a key; connectors and plugins belong to tenants.
+    pub tenancy_enabled: bool,
+    /// `tenancy.admin.key.file`: the file holding the admin key.
+    pub tenancy_admin_key_file: Option<PathBuf>,
     /// The whole map, as given.
     pub raw: BTreeMap<String, String>,
 }
@@ -192,6 +196,20 @@ pub fn worker_config_def() -> ConfigDef {
             min: Some(1.0),
             max: None,
         }),
+        ConfigKeyDef::new(
+            "tenancy.enabled",
+            T::Boolean,
+            Some("false"),
+            I::Medium,
+            "Serve many tenants: every REST request carries a key (Authorization: Bearer), connectors and uploaded plugins belong to the key's tenant, and the host enforces each tenant's topic prefixes, file root and quotas. Distributed mode only.",
+        ),
+        ConfigKeyDef::new(
+            "tenancy.admin.key.file",
+            T::String,
+            Some(""),
+            I::Medium,
+            "File holding the admin key (at least 16 characters), which manages tenants and their keys. Required with tenancy.enabled=true.",
+        ),
         ConfigKeyDef::new(
             "connector.client.config.override.policy",
             T::String,
@@ -328,6 +346,11 @@ impl WorkerConfig {
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(crate::plugins::DEFAULT_UPLOAD_MAX_BYTES),
             client_override_policy,
+            tenancy_enabled: get("tenancy.enabled")
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("true")),
+            tenancy_admin_key_file: get("tenancy.admin.key.file")
+                .filter(|f| !f.trim().is_empty())
+                .map(PathBuf::from),
             raw,
         })
     }

@@ -5,6 +5,8 @@
 //! manifest arrives, after checking that all chunks are there and hash to the manifest's SHA-256,
 //! and compiles it itself (compiled code never travels). Deleting writes a tombstone for the
 //! manifest, then for the chunks. A worker that joins later replays the topic and gets every plugin.
+//! A tenant's private plugin carries its owner in the manifest and in the keys
+//! (`<tenant>/<sha256>` in place of `<sha256>`), so two tenants may upload the same bytes.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Condvar, Mutex, mpsc};
@@ -35,6 +37,25 @@ pub struct Manifest {
     pub size: usize,
     /// Number of chunks.
     pub chunks: usize,
+    /// The tenant whose private plugin it is; absent for a public plugin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+}
+
+impl Manifest {
+    /// The id of its records' keys.
+    fn storage_id(&self) -> String {
+        storage_id(self.owner.as_deref(), &self.sha256)
+    }
+}
+
+/// What names an upload in record keys: its SHA-256, prefixed by the owner's name for a
+/// tenant's private plugin.
+fn storage_id(owner: Option<&str>, sha256: &str) -> String {
+    match owner {
+        Some(owner) => format!("{owner}/{sha256}"),
+        None => sha256.to_string(),
+    }
 }
 
 fn chunk_key(sha256: &str, index: usize) -> String {
@@ -57,8 +78,8 @@ enum Job {
     },
     /// A deleted upload.
     Remove {
-        /// Its SHA-256.
-        sha256: String,
+        /// Its storage id (SHA-256, with the owner for a private plugin).
+        id: String,
     },
 }
 
@@ -93,7 +114,7 @@ impl Replica {
         let sha = record.key.strip_prefix(MANIFEST_PREFIX)?;
         match record.value {
             Some(value) => match serde_json::from_slice::<Manifest>(&value) {
-                Ok(manifest) if manifest.sha256 == sha => {
+                Ok(manifest) if manifest.storage_id() == sha => {
                     let bytes = self.assemble(&manifest)?;
                     Some(Job::Install { manifest, bytes })
                 }
@@ -102,15 +123,13 @@ impl Replica {
                     None
                 }
             },
-            None => Some(Job::Remove {
-                sha256: sha.to_string(),
-            }),
+            None => Some(Job::Remove { id: sha.to_string() }),
         }
     }
 
     /// The component of `manifest`, when every chunk is there and they hash right.
     fn assemble(&mut self, manifest: &Manifest) -> Option<Vec<u8>> {
-        let Some(chunks) = self.chunks.get(&manifest.sha256) else {
+        let Some(chunks) = self.chunks.get(&manifest.storage_id()) else {
             tracing::warn!(plugin = %manifest.name, "plugin manifest without its chunks; ignored");
             return None;
         };
@@ -124,7 +143,7 @@ impl Replica {
             tracing::warn!(plugin = %manifest.name, "plugin chunks do not hash to the manifest's SHA-256; ignored");
             return None;
         }
-        self.chunks.remove(&manifest.sha256);
+        self.chunks.remove(&manifest.storage_id());
         Some(bytes)
     }
 }
@@ -194,7 +213,11 @@ impl Installer {
 fn run_job(registry: &PluginRegistry, max_bytes: usize, job: Job) {
     match job {
         Job::Install { manifest, bytes } => {
-            match registry.install(&bytes, max_bytes.max(bytes.len())) {
+            match registry.install(
+                &bytes,
+                max_bytes.max(bytes.len()),
+                manifest.owner.as_deref(),
+            ) {
                 Ok(_) => {
                     tracing::info!(plugin = %manifest.name, version = %manifest.version, "installed replicated plugin")
                 }
@@ -203,13 +226,14 @@ fn run_job(registry: &PluginRegistry, max_bytes: usize, job: Job) {
                 }
             }
         }
-        Job::Remove { sha256 } => {
-            let installed = registry
-                .all()
-                .into_iter()
-                .find(|p| p.sha256 == sha256 && p.source == PluginSource::Uploaded);
+        Job::Remove { id } => {
+            let installed = registry.all().into_iter().find(|p| {
+                storage_id(p.owner.as_deref(), &p.sha256) == id
+                    && p.source == PluginSource::Uploaded
+            });
             if let Some(plugin) = installed
-                && let Err(e) = registry.remove(plugin.name(), plugin.version())
+                && let Err(e) =
+                    registry.remove(plugin.owner.as_deref(), plugin.name(), plugin.version())
             {
                 tracing::warn!(plugin = %plugin.name(), "cannot remove the deleted plugin: {e}");
             }
@@ -263,10 +287,11 @@ impl TopicPluginStore {
 impl PluginStore for TopicPluginStore {
     fn save(&self, plugin: &RegisteredPlugin, bytes: &[u8]) -> Result<(), String> {
         let chunks: Vec<&[u8]> = bytes.chunks(CHUNK_BYTES).collect();
+        let id = storage_id(plugin.owner.as_deref(), &plugin.sha256);
         let mut records: Vec<(String, Option<Vec<u8>>)> = chunks
             .iter()
             .enumerate()
-            .map(|(i, c)| (chunk_key(&plugin.sha256, i), Some(c.to_vec())))
+            .map(|(i, c)| (chunk_key(&id, i), Some(c.to_vec())))
             .collect();
         // Chunks first, acknowledged; the manifest last makes the plugin visible.
         self.writer.write(&records, self.timeout)?;
@@ -277,10 +302,11 @@ impl PluginStore for TopicPluginStore {
             sha256: plugin.sha256.clone(),
             size: bytes.len(),
             chunks: chunks.len(),
+            owner: plugin.owner.clone(),
         };
         let value = serde_json::to_vec(&manifest).map_err(|e| e.to_string())?;
         self.writer
-            .write(&[(manifest_key(&plugin.sha256), Some(value))], self.timeout)
+            .write(&[(manifest_key(&id), Some(value))], self.timeout)
     }
 
     fn sync(&self) -> Result<(), String> {
@@ -290,8 +316,9 @@ impl PluginStore for TopicPluginStore {
 
     fn delete(&self, plugin: &RegisteredPlugin) -> Result<(), String> {
         let chunks = plugin_chunks(plugin);
-        let mut records = vec![(manifest_key(&plugin.sha256), None)];
-        records.extend((0..chunks).map(|i| (chunk_key(&plugin.sha256, i), None)));
+        let id = storage_id(plugin.owner.as_deref(), &plugin.sha256);
+        let mut records = vec![(manifest_key(&id), None)];
+        records.extend((0..chunks).map(|i| (chunk_key(&id, i), None)));
         self.writer.write(&records, self.timeout)
     }
 }
@@ -327,6 +354,7 @@ mod tests {
             sha256: sha.clone(),
             size: 10,
             chunks: 2,
+            owner: None,
         };
         let value = serde_json::to_vec(&manifest).unwrap();
         // One chunk of two: nothing yet, the chunk is kept for later.
@@ -358,16 +386,42 @@ mod tests {
         );
         assert_eq!(
             replica.apply(record(manifest_key(&sha), None)),
-            Some(Job::Remove { sha256: sha })
+            Some(Job::Remove { id: sha })
+        );
+    }
+
+    #[test]
+    fn a_private_upload_is_keyed_by_its_owner() {
+        let mut replica = Replica::default();
+        let bytes = vec![3u8; 4];
+        let sha = hex::encode(Sha256::digest(&bytes));
+        let manifest = Manifest {
+            name: "P".into(),
+            version: "1".into(),
+            sha256: sha.clone(),
+            size: 4,
+            chunks: 1,
+            owner: Some("team-a".into()),
+        };
+        let id = manifest.storage_id();
+        assert_eq!(id, format!("team-a/{sha}"));
+        replica.apply(record(chunk_key(&id, 0), Some(bytes.clone())));
+        let value = serde_json::to_vec(&manifest).unwrap();
+        // Under the public key the manifest does not match its owner: ignored.
+        assert_eq!(
+            replica.apply(record(manifest_key(&sha), Some(value.clone()))),
+            None
+        );
+        assert_eq!(
+            replica.apply(record(manifest_key(&id), Some(value))),
+            Some(Job::Install { manifest, bytes })
         );
     }
 
     #[test]
     fn the_installer_reports_idle_once_its_jobs_are_done() {
         let installer = Installer::start(Arc::new(PluginRegistry::default()), 100).unwrap();
-        installer.submit(Job::Remove {
-            sha256: "none".into(),
-        });
+        installer.submit(Job::Remove { id: "none".into() });
         installer.wait_idle(Duration::from_secs(10)).unwrap();
     }
 }

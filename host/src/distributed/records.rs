@@ -9,6 +9,7 @@ use serde_json::{Value as Json, json};
 use wasm_connect_coordination::{CoordinationRecord, Work};
 
 use crate::herder::ConfigMap;
+use crate::tenancy::{AuditEntry, KeyRecord, Tenant};
 pub use crate::herder::TargetState;
 
 /// The name of a target state in `target-state-<c>` records.
@@ -70,6 +71,29 @@ pub enum ConfigRecord {
         namespace: String,
         /// Its level.
         level: String,
+    },
+    /// `tenant-<t>`: a tenant's settings, or `None` when deleted.
+    Tenant {
+        /// Tenant name.
+        name: String,
+        /// Its settings.
+        tenant: Option<Tenant>,
+    },
+    /// `tenant-key-<t>-<id>`: a key's hash, or `None` when deleted.
+    TenantKey {
+        /// Tenant name.
+        tenant: String,
+        /// Key id.
+        id: String,
+        /// The key's record (hash, date).
+        record: Option<KeyRecord>,
+    },
+    /// `audit-<id>`: one entry of the audit log.
+    Audit {
+        /// Unique id of the entry.
+        id: String,
+        /// The entry.
+        entry: AuditEntry,
     },
     /// A key we do not know (Kafka's `session-key`, …): ignored.
     Other(String),
@@ -172,6 +196,32 @@ impl ConfigRecord {
                 namespace: namespace.to_string(),
                 level: level.to_string(),
             }
+        } else if let Some(rest) = key.strip_prefix("tenant-key-") {
+            let (tenant, id) = rest.rsplit_once('-').ok_or_else(bad)?;
+            ConfigRecord::TenantKey {
+                tenant: tenant.to_string(),
+                id: id.to_string(),
+                record: json
+                    .map(serde_json::from_value)
+                    .transpose()
+                    .map_err(|e| format!("config record {key}: {e}"))?,
+            }
+        } else if let Some(name) = key.strip_prefix("tenant-") {
+            ConfigRecord::Tenant {
+                name: name.to_string(),
+                tenant: json
+                    .map(serde_json::from_value)
+                    .transpose()
+                    .map_err(|e| format!("config record {key}: {e}"))?,
+            }
+        } else if let Some(id) = key.strip_prefix("audit-")
+            && let Some(json) = json
+        {
+            ConfigRecord::Audit {
+                id: id.to_string(),
+                entry: serde_json::from_value(json)
+                    .map_err(|e| format!("config record {key}: {e}"))?,
+            }
         } else if key.starts_with("worker-") || key == "assignment" || key.starts_with("released-")
         {
             let json = json.ok_or_else(bad)?;
@@ -233,6 +283,17 @@ impl ConfigRecord {
                 format!("logger-cluster-{namespace}"),
                 Some(json!({ "level": level }).to_string().into_bytes()),
             ),
+            ConfigRecord::Tenant { name, tenant } => (
+                format!("tenant-{name}"),
+                tenant.as_ref().and_then(|t| serde_json::to_vec(t).ok()),
+            ),
+            ConfigRecord::TenantKey { tenant, id, record } => (
+                format!("tenant-key-{tenant}-{id}"),
+                record.as_ref().and_then(|r| serde_json::to_vec(r).ok()),
+            ),
+            ConfigRecord::Audit { id, entry } => {
+                (format!("audit-{id}"), serde_json::to_vec(entry).ok())
+            }
             ConfigRecord::Other(key) => (key.clone(), None),
         }
     }
@@ -333,6 +394,9 @@ impl ConfigState {
             ConfigRecord::Restart { .. }
             | ConfigRecord::Coordination(_)
             | ConfigRecord::LoggerLevel { .. }
+            | ConfigRecord::Tenant { .. }
+            | ConfigRecord::TenantKey { .. }
+            | ConfigRecord::Audit { .. }
             | ConfigRecord::Other(_) => false,
         }
     }
@@ -431,6 +495,48 @@ mod tests {
             level: "DEBUG".into(),
         };
         assert_eq!(round_trip(level.clone()), level);
+    }
+
+    #[test]
+    fn tenant_records_round_trip() {
+        let tenant = ConfigRecord::Tenant {
+            name: "team-a".into(),
+            tenant: Some(Tenant {
+                name: "team-a".into(),
+                topic_prefixes: vec!["a.".into()],
+                ..Tenant::default()
+            }),
+        };
+        assert_eq!(tenant.encode().0, "tenant-team-a");
+        assert_eq!(round_trip(tenant.clone()), tenant);
+        let key = ConfigRecord::TenantKey {
+            tenant: "team-a".into(),
+            id: "0123abcd".into(),
+            record: Some(KeyRecord {
+                id: "0123abcd".into(),
+                tenant: "team-a".into(),
+                sha256: "00".into(),
+                created: "t".into(),
+            }),
+        };
+        assert_eq!(key.encode().0, "tenant-key-team-a-0123abcd");
+        assert_eq!(round_trip(key.clone()), key);
+        let deleted = ConfigRecord::TenantKey {
+            tenant: "team-a".into(),
+            id: "0123abcd".into(),
+            record: None,
+        };
+        assert_eq!(round_trip(deleted.clone()), deleted);
+        let gone = ConfigRecord::Tenant {
+            name: "team-a".into(),
+            tenant: None,
+        };
+        assert_eq!(round_trip(gone.clone()), gone);
+        let audit = ConfigRecord::Audit {
+            id: "x1".into(),
+            entry: AuditEntry::now(Some("team-a"), "k", "connector.create", "c"),
+        };
+        assert_eq!(round_trip(audit.clone()), audit);
     }
 
     #[test]

@@ -13,6 +13,7 @@ use super::status::StatusStore;
 use super::topics::ensure_internal_topics;
 use crate::config::{DistributedConfig, load_config_file};
 use crate::herder::{DistributedHerder, WorkerContext};
+use crate::tenancy::TenantDirectory;
 use crate::worker::{RestServer, WorkerError, load_plugins_and_connect, parse_worker_config};
 
 /// How to run a distributed worker.
@@ -78,12 +79,25 @@ pub async fn run_distributed(
         .map_err(|e| WorkerError::Startup(e.to_string()))?
         .map_err(WorkerError::Startup)?
     };
+    let tenants = Arc::new(match (&config.tenancy_enabled, &config.tenancy_admin_key_file) {
+        (false, _) => TenantDirectory::disabled(),
+        (true, Some(file)) => {
+            TenantDirectory::with_admin_key_file(file).map_err(WorkerError::Config)?
+        }
+        (true, None) => {
+            return Err(WorkerError::Config(
+                "tenancy.enabled=true needs tenancy.admin.key.file (a file holding the admin key)"
+                    .into(),
+            ));
+        }
+    });
     let ctx = Arc::new(WorkerContext {
         config: config.clone(),
         registry,
         plugin_store: Arc::new(plugin_store),
         offsets: offsets.clone(),
         active_topics: status.clone(),
+        tenants,
         cluster_id,
         tokio: tokio::runtime::Handle::current(),
     });

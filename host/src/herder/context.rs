@@ -6,6 +6,7 @@ use super::ActiveTopicStore;
 use crate::config::WorkerConfig;
 use crate::offsets::OffsetBackingStore;
 use crate::plugins::{PluginRegistry, PluginStore};
+use crate::tenancy::TenantDirectory;
 
 /// What every herder of a worker shares.
 pub struct WorkerContext {
@@ -21,6 +22,8 @@ pub struct WorkerContext {
     pub active_topics: Arc<dyn ActiveTopicStore>,
     /// Kafka cluster id (for `GET /`).
     pub cluster_id: String,
+    /// Tenants, their keys and the audit log (empty and off unless `tenancy.enabled`).
+    pub tenants: Arc<TenantDirectory>,
     /// Runtime handle for async Kafka admin calls from task threads.
     pub tokio: tokio::runtime::Handle,
 }

@@ -29,6 +29,7 @@ use crate::distributed::offsets::KafkaOffsetStore;
 use crate::distributed::records::{ConfigRecord, ConfigState, TargetState};
 use crate::distributed::status::{StatusStore, StatusValue, connector_key, task_key};
 use crate::runtime::{ComponentKind, ConnectorInstance};
+use crate::tenancy::{AuditEntry, IssuedKey, KeyRecord, Tenant, TenantDirectory};
 
 /// How long a REST write waits for its record to come back from the config topic.
 const WRITE_TIMEOUT: Duration = DistributedHerder::WRITE_TIMEOUT;
@@ -140,6 +141,8 @@ pub struct DistributedHerder {
     shared: Arc<Shared>,
     stop: mpsc::Sender<()>,
     driver: Mutex<Option<std::thread::JoinHandle<()>>>,
+    /// Held by the leader while it validates and writes a connector config.
+    decide: tokio::sync::Mutex<()>,
 }
 
 fn internal(e: impl std::fmt::Display) -> HerderError {
@@ -206,6 +209,7 @@ impl DistributedHerder {
             shared,
             stop,
             driver: Mutex::new(Some(driver)),
+            decide: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -294,9 +298,17 @@ impl DistributedHerder {
         path: String,
         body: Option<serde_json::Value>,
     ) -> Result<serde_json::Value, HerderError> {
-        tokio::task::spawn_blocking(move || forward_blocking(&url, method, &path, body))
-            .await
-            .map_err(internal)?
+        let key = self
+            .shared
+            .ctx
+            .tenants
+            .forward_key()
+            .map(str::to_string);
+        tokio::task::spawn_blocking(move || {
+            forward_blocking(&url, method, &path, body, key.as_deref())
+        })
+        .await
+        .map_err(internal)?
     }
 }
 
@@ -314,11 +326,13 @@ fn millis(d: Duration) -> u64 {
 }
 
 /// Send a REST request to another worker; its error answers come back as the same status.
+/// With tenancy on, `key` (the admin key) authenticates it as forwarded.
 fn forward_blocking(
     base: &str,
     method: &str,
     path: &str,
     body: Option<serde_json::Value>,
+    key: Option<&str>,
 ) -> Result<serde_json::Value, HerderError> {
     let url = format!("{}{path}", base.trim_end_matches('/'));
     let agent = ureq::Agent::new_with_config(
@@ -327,13 +341,24 @@ fn forward_blocking(
             .timeout_global(Some(WRITE_TIMEOUT + Duration::from_secs(5)))
             .build(),
     );
+    let bearer = key.map(|k| format!("Bearer {k}"));
+    macro_rules! authorized {
+        ($request:expr) => {
+            match &bearer {
+                Some(b) => $request
+                    .header("Authorization", b)
+                    .header(crate::rest::FORWARDED_HEADER, "1"),
+                None => $request,
+            }
+        };
+    }
     let result = match (method, body) {
-        ("PUT", Some(b)) => agent.put(&url).send_json(b),
-        ("PUT", None) => agent.put(&url).send_empty(),
-        ("POST", Some(b)) => agent.post(&url).send_json(b),
-        ("POST", None) => agent.post(&url).send_empty(),
-        ("DELETE", _) => agent.delete(&url).call(),
-        _ => agent.get(&url).call(),
+        ("PUT", Some(b)) => authorized!(agent.put(&url)).send_json(b),
+        ("PUT", None) => authorized!(agent.put(&url)).send_empty(),
+        ("POST", Some(b)) => authorized!(agent.post(&url)).send_json(b),
+        ("POST", None) => authorized!(agent.post(&url)).send_empty(),
+        ("DELETE", _) => authorized!(agent.delete(&url)).call(),
+        _ => authorized!(agent.get(&url)).call(),
     };
     let mut response = result.map_err(|e| HerderError::Forwarded {
         status: 409,
@@ -430,10 +455,13 @@ impl Herder for DistributedHerder {
                 });
             return Ok((!existed_before, info));
         }
+        // The leader decides creates and updates one at a time, so quotas hold under races.
+        let _decide = self.decide.lock().await;
         let exists = self.shared.view().config.connectors.contains_key(name);
         if exists && !allow_replace {
             return Err(HerderError::AlreadyExists(name.to_string()));
         }
+        self.check_quotas(name, &config)?;
         let ctx = self.shared.ctx.clone();
         let checked = config.clone();
         let validated = tokio::task::spawn_blocking(move || {
@@ -717,20 +745,29 @@ impl Herder for DistributedHerder {
         .map(|_| ())
     }
 
-    fn plugins(&self, connectors_only: bool) -> Vec<PluginInfo> {
-        catalog::plugins(&self.shared.ctx, connectors_only)
+    fn plugins(&self, tenant: Option<&str>, connectors_only: bool) -> Vec<PluginInfo> {
+        catalog::plugins(&self.shared.ctx, tenant, connectors_only)
     }
 
-    fn plugin_config(&self, plugin: &str) -> Result<Vec<ConfigKeyInfo>, HerderError> {
-        catalog::plugin_config(&self.shared.ctx, plugin)
+    fn plugin_config(
+        &self,
+        tenant: Option<&str>,
+        plugin: &str,
+    ) -> Result<Vec<ConfigKeyInfo>, HerderError> {
+        catalog::plugin_config(&self.shared.ctx, tenant, plugin)
     }
 
     async fn validate_config(
         &self,
+        tenant: Option<&str>,
         plugin: &str,
         config: ConfigMap,
     ) -> Result<ConfigInfos, HerderError> {
-        catalog::validate_config(&self.shared.ctx, plugin, config).await
+        catalog::validate_config(&self.shared.ctx, tenant, plugin, config).await
+    }
+
+    fn tenants(&self) -> Arc<TenantDirectory> {
+        self.shared.ctx.tenants.clone()
     }
 
     fn kafka_cluster_id(&self) -> String {
@@ -739,17 +776,27 @@ impl Herder for DistributedHerder {
 
     async fn upload_plugin(
         &self,
+        tenant: Option<&str>,
         bytes: Vec<u8>,
     ) -> Result<(PluginVersionInfo, bool), HerderError> {
         // Any worker may publish: the plugin topic carries it to every worker.
-        catalog::upload_plugin(&self.shared.ctx, bytes).await
+        catalog::upload_plugin(&self.shared.ctx, bytes, tenant).await
     }
 
-    fn plugin_versions(&self, name: &str) -> Result<Vec<PluginVersionInfo>, HerderError> {
-        catalog::plugin_versions(&self.shared.ctx, name)
+    fn plugin_versions(
+        &self,
+        tenant: Option<&str>,
+        name: &str,
+    ) -> Result<Vec<PluginVersionInfo>, HerderError> {
+        catalog::plugin_versions(&self.shared.ctx, tenant, name)
     }
 
-    async fn delete_plugin_version(&self, name: &str, version: &str) -> Result<(), HerderError> {
+    async fn delete_plugin_version(
+        &self,
+        tenant: Option<&str>,
+        name: &str,
+        version: &str,
+    ) -> Result<(), HerderError> {
         let configs: Vec<(String, ConfigMap)> = self
             .shared
             .view()
@@ -758,7 +805,133 @@ impl Herder for DistributedHerder {
             .iter()
             .map(|(n, e)| (n.clone(), e.config.clone()))
             .collect();
-        catalog::delete_plugin_version(&self.shared.ctx, name, version, configs).await
+        catalog::delete_plugin_version(&self.shared.ctx, tenant, name, version, configs).await
+    }
+
+    async fn put_tenant(&self, tenant: Tenant) -> Result<bool, HerderError> {
+        let tenants = self.tenancy_on()?;
+        let problems = tenant.problems();
+        if !problems.is_empty() {
+            let list: Vec<String> = problems.iter().map(|(f, m)| format!("{f}: {m}")).collect();
+            return Err(HerderError::BadRequest(format!(
+                "Invalid tenant: {}",
+                list.join("; ")
+            )));
+        }
+        let created = tenants.tenant(&tenant.name).is_none();
+        let name = tenant.name.clone();
+        let wanted = tenant.clone();
+        self.write_and_wait(
+            vec![ConfigRecord::Tenant {
+                name: name.clone(),
+                tenant: Some(tenant),
+            }],
+            move |t| t.tenant(&name).is_some_and(|t| *t == wanted),
+        )
+        .await?;
+        Ok(created)
+    }
+
+    async fn delete_tenant(&self, name: &str) -> Result<(), HerderError> {
+        let tenants = self.tenancy_on()?;
+        if tenants.tenant(name).is_none() {
+            return Err(HerderError::NotFound(format!("Tenant {name} not found")));
+        }
+        let connectors = self
+            .connector_names()
+            .into_iter()
+            .filter(|c| crate::tenancy::split(c).is_some_and(|(t, _)| t == name))
+            .count();
+        let plugins = self
+            .shared
+            .ctx
+            .registry
+            .all()
+            .iter()
+            .filter(|p| p.owner.as_deref() == Some(name))
+            .count();
+        if connectors > 0 || plugins > 0 {
+            return Err(HerderError::Conflict(format!(
+                "Tenant {name} still has {connectors} connector(s) and {plugins} plugin version(s); delete them first"
+            )));
+        }
+        let mut records: Vec<ConfigRecord> = tenants
+            .keys_of(name)
+            .into_iter()
+            .map(|k| ConfigRecord::TenantKey {
+                tenant: name.to_string(),
+                id: k.id,
+                record: None,
+            })
+            .collect();
+        records.push(ConfigRecord::Tenant {
+            name: name.to_string(),
+            tenant: None,
+        });
+        let owned = name.to_string();
+        self.write_and_wait(records, move |t| {
+            t.tenant(&owned).is_none() && t.keys_of(&owned).is_empty()
+        })
+        .await
+    }
+
+    async fn create_tenant_key(&self, tenant: &str) -> Result<IssuedKey, HerderError> {
+        let tenants = self.tenancy_on()?;
+        if tenants.tenant(tenant).is_none() {
+            return Err(HerderError::NotFound(format!("Tenant {tenant} not found")));
+        }
+        let (id, key) = crate::tenancy::new_key();
+        let record = KeyRecord {
+            id: id.clone(),
+            tenant: tenant.to_string(),
+            sha256: crate::tenancy::hash_key(&key),
+            created: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+        };
+        let (owned, wanted) = (tenant.to_string(), id.clone());
+        self.write_and_wait(
+            vec![ConfigRecord::TenantKey {
+                tenant: tenant.to_string(),
+                id: id.clone(),
+                record: Some(record),
+            }],
+            move |t| t.keys_of(&owned).iter().any(|k| k.id == wanted),
+        )
+        .await?;
+        Ok(IssuedKey { id, key })
+    }
+
+    async fn delete_tenant_key(&self, tenant: &str, id: &str) -> Result<(), HerderError> {
+        let tenants = self.tenancy_on()?;
+        if !tenants.keys_of(tenant).iter().any(|k| k.id == id) {
+            return Err(HerderError::NotFound(format!(
+                "Key {id} of tenant {tenant} not found"
+            )));
+        }
+        let (owned, wanted) = (tenant.to_string(), id.to_string());
+        self.write_and_wait(
+            vec![ConfigRecord::TenantKey {
+                tenant: tenant.to_string(),
+                id: id.to_string(),
+                record: None,
+            }],
+            move |t| !t.keys_of(&owned).iter().any(|k| k.id == wanted),
+        )
+        .await
+    }
+
+    async fn record_audit(&self, entry: AuditEntry) {
+        if !self.shared.ctx.tenants.is_enabled() {
+            return;
+        }
+        let shared = self.shared.clone();
+        let record = ConfigRecord::Audit {
+            id: uuid::Uuid::new_v4().simple().to_string(),
+            entry,
+        };
+        let written = tokio::task::spawn_blocking(move || shared.write(&[record])).await;
+        if !matches!(written, Ok(Ok(()))) {
+            tracing::error!("cannot write an audit record to the config topic: {written:?}");
+        }
     }
 
     async fn set_cluster_logger_level(&self, logger: &str, level: &str) -> Result<(), HerderError> {
@@ -776,6 +949,61 @@ impl Herder for DistributedHerder {
 }
 
 impl DistributedHerder {
+    /// The tenant directory, or 404 when tenancy is off.
+    fn tenancy_on(&self) -> Result<Arc<TenantDirectory>, HerderError> {
+        let tenants = self.shared.ctx.tenants.clone();
+        if !tenants.is_enabled() {
+            return Err(HerderError::NotFound(
+                "Tenancy is not enabled on this cluster (set tenancy.enabled=true)".into(),
+            ));
+        }
+        Ok(tenants)
+    }
+
+    /// Write `records` to the config topic and wait until this worker's tenant directory
+    /// shows `done`.
+    async fn write_and_wait(
+        &self,
+        records: Vec<ConfigRecord>,
+        done: impl Fn(&TenantDirectory) -> bool + Send + 'static,
+    ) -> Result<(), HerderError> {
+        let shared = self.shared.clone();
+        tokio::task::spawn_blocking(move || {
+            shared.write(&records).map_err(HerderError::Internal)?;
+            let tenants = shared.ctx.tenants.clone();
+            shared.wait_for(|_| done(&tenants))
+        })
+        .await
+        .map_err(internal)?
+    }
+
+    /// A tenant's connector and task quotas for `name` with `config`, counting every other
+    /// connector of the tenant as the config topic has it.
+    fn check_quotas(&self, name: &str, config: &ConfigMap) -> Result<(), HerderError> {
+        let Some(tenant) = self.shared.ctx.tenants.policy_for_connector(name) else {
+            return Ok(());
+        };
+        let tasks_of = |c: &ConfigMap| -> u64 {
+            c.get("tasks.max")
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .unwrap_or(1)
+        };
+        let view = self.shared.view();
+        let others: Vec<&ConfigMap> = view
+            .config
+            .connectors
+            .iter()
+            .filter(|(n, _)| {
+                n.as_str() != name
+                    && crate::tenancy::split(n).is_some_and(|(t, _)| t == tenant.name)
+            })
+            .map(|(_, e)| &e.config)
+            .collect();
+        let tasks: u64 = others.iter().map(|c| tasks_of(c)).sum::<u64>() + tasks_of(config);
+        crate::tenancy::check_connector_quotas(&tenant, others.len() + 1, tasks)
+            .map_err(|e| HerderError::Forbidden(e.to_string()))
+    }
+
     /// Pause, resume or stop: any worker may write a target state. Returns once the record is
     /// in the config topic and this worker has read it.
     async fn set_target_state(&self, name: &str, state: TargetState) -> Result<(), HerderError> {
@@ -812,9 +1040,10 @@ impl DistributedHerder {
     }
 
     fn plugin_kind(&self, config: &ConfigMap) -> Option<ComponentKind> {
+        let owner = catalog::config_owner(&self.shared.ctx, config);
         config
             .get("connector.class")
-            .and_then(|c| self.shared.ctx.registry.find(c))
+            .and_then(|c| self.shared.ctx.registry.find_for(owner, c, None))
             .map(|p| p.kind())
     }
 }
@@ -1057,6 +1286,15 @@ impl Driver {
                 if let Err(e) = crate::logging::levels().set(namespace, level) {
                     tracing::warn!(logger = %namespace, "cannot apply the cluster log level: {e}");
                 }
+            }
+            ConfigRecord::Tenant { name, tenant } => {
+                self.shared.ctx.tenants.apply_tenant(name, tenant.clone());
+            }
+            ConfigRecord::TenantKey { tenant, id, record } => {
+                self.shared.ctx.tenants.apply_key(tenant, id, record.clone());
+            }
+            ConfigRecord::Audit { entry, .. } => {
+                self.shared.ctx.tenants.apply_audit(entry.clone());
             }
             _ => {}
         }

@@ -10,9 +10,11 @@ mod prepare;
 mod running;
 mod standalone;
 mod status;
+mod tenant_policy;
 mod validation;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -26,6 +28,15 @@ pub use status::{ConnectorState, StatusCell};
 
 use crate::config::{ConfigInfos, ConfigKeyInfo};
 use crate::runtime::ComponentKind;
+use crate::tenancy::{AuditEntry, IssuedKey, Tenant, TenantDirectory};
+
+/// The error of a tenant operation on a worker without tenancy.
+fn tenancy_off() -> HerderError {
+    HerderError::NotFound(
+        "Tenancy is not enabled on this cluster (set tenancy.enabled=true in distributed mode)"
+            .into(),
+    )
+}
 
 /// A connector's configuration: Kafka Connect's string map.
 pub type ConfigMap = BTreeMap<String, String>;
@@ -210,6 +221,9 @@ pub enum HerderError {
     /// A rebalance or leader change is in progress (409).
     #[error("{0}")]
     Conflict(String),
+    /// Not allowed, e.g. a tenant's quota is exceeded (403).
+    #[error("{0}")]
+    Forbidden(String),
     /// The leader (or the worker running a task) answered a forwarded request with an error.
     #[error("{message}")]
     Forwarded {
@@ -281,32 +295,83 @@ pub trait Herder: Send + Sync + 'static {
         name: &str,
         task: u32,
     ) -> impl Future<Output = Result<(), HerderError>> + Send;
-    /// `GET /connector-plugins`.
-    fn plugins(&self, connectors_only: bool) -> Vec<PluginInfo>;
+    /// `GET /connector-plugins`: the plugins connectors of `tenant` may use (public ones and
+    /// the tenant's own; `None`: public ones).
+    fn plugins(&self, tenant: Option<&str>, connectors_only: bool) -> Vec<PluginInfo>;
     /// `GET /connector-plugins/{p}/config`: the plugin's own config definition.
-    fn plugin_config(&self, plugin: &str) -> Result<Vec<ConfigKeyInfo>, HerderError>;
-    /// `PUT /connector-plugins/{p}/config/validate`.
+    fn plugin_config(
+        &self,
+        tenant: Option<&str>,
+        plugin: &str,
+    ) -> Result<Vec<ConfigKeyInfo>, HerderError>;
+    /// `PUT /connector-plugins/{p}/config/validate`; a tenant's config has its qualified name.
     fn validate_config(
         &self,
+        tenant: Option<&str>,
         plugin: &str,
         config: ConfigMap,
     ) -> impl Future<Output = Result<ConfigInfos, HerderError>> + Send;
     /// The Kafka cluster id for `GET /`.
     fn kafka_cluster_id(&self) -> String;
     /// `POST /connector-plugins`: install an uploaded component on every worker; whether it is
-    /// new (false: the same name, version and content was there).
+    /// new (false: the same name, version and content was there). A tenant's upload is private
+    /// to it.
     fn upload_plugin(
         &self,
+        tenant: Option<&str>,
         bytes: Vec<u8>,
     ) -> impl Future<Output = Result<(PluginVersionInfo, bool), HerderError>> + Send;
     /// `GET /connector-plugins/{p}/versions`.
-    fn plugin_versions(&self, name: &str) -> Result<Vec<PluginVersionInfo>, HerderError>;
-    /// `DELETE /connector-plugins/{p}/versions/{v}`: 409 while a connector uses it.
+    fn plugin_versions(
+        &self,
+        tenant: Option<&str>,
+        name: &str,
+    ) -> Result<Vec<PluginVersionInfo>, HerderError>;
+    /// `DELETE /connector-plugins/{p}/versions/{v}`: 409 while a connector uses it. A tenant
+    /// deletes its own uploads; `None` public ones.
     fn delete_plugin_version(
         &self,
+        tenant: Option<&str>,
         name: &str,
         version: &str,
     ) -> impl Future<Output = Result<(), HerderError>> + Send;
+    /// Tenants, keys and the audit log this worker knows (off unless `tenancy.enabled`).
+    fn tenants(&self) -> Arc<TenantDirectory>;
+    /// `POST`/`PUT /admin/tenants[/{t}]`: create or replace a tenant; whether it was created.
+    fn put_tenant(
+        &self,
+        tenant: Tenant,
+    ) -> impl Future<Output = Result<bool, HerderError>> + Send {
+        let _ = tenant;
+        std::future::ready(Err(tenancy_off()))
+    }
+    /// `DELETE /admin/tenants/{t}` (409 while it has connectors or plugins).
+    fn delete_tenant(&self, name: &str) -> impl Future<Output = Result<(), HerderError>> + Send {
+        let _ = name;
+        std::future::ready(Err(tenancy_off()))
+    }
+    /// `POST /admin/tenants/{t}/keys`: a new key, shown this once.
+    fn create_tenant_key(
+        &self,
+        tenant: &str,
+    ) -> impl Future<Output = Result<IssuedKey, HerderError>> + Send {
+        let _ = tenant;
+        std::future::ready(Err(tenancy_off()))
+    }
+    /// `DELETE /admin/tenants/{t}/keys/{id}`.
+    fn delete_tenant_key(
+        &self,
+        tenant: &str,
+        id: &str,
+    ) -> impl Future<Output = Result<(), HerderError>> + Send {
+        let _ = (tenant, id);
+        std::future::ready(Err(tenancy_off()))
+    }
+    /// Add an entry to the audit log (kept only with tenancy on).
+    fn record_audit(&self, entry: AuditEntry) -> impl Future<Output = ()> + Send {
+        let _ = entry;
+        std::future::ready(())
+    }
     /// `PUT /admin/loggers/{name}?scope=cluster`: set a log level on every worker. A standalone
     /// worker is its own cluster.
     fn set_cluster_logger_level(

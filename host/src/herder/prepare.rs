@@ -17,6 +17,7 @@ use crate::offsets::ConnectorOffsetReader;
 use crate::plugins::RegisteredPlugin;
 use crate::runtime::{ComponentKind, ConnectorInstance, Grants, InstanceContext, PluginCallError};
 use crate::task::{ResolvedTransform, TaskControl, TaskSetup};
+use crate::tenancy::{Tenant, resolve_under_root};
 
 /// A connector config that passed validation, with everything needed to start it and its tasks.
 pub(crate) struct PreparedConnector {
@@ -32,6 +33,8 @@ pub(crate) struct PreparedConnector {
     pub resolved: ConfigMap,
     /// Sandbox grants of the connector config.
     pub grants: Grants,
+    /// The policy of the connector's tenant, if it has one.
+    pub tenant: Option<Arc<Tenant>>,
 }
 
 impl PreparedConnector {
@@ -60,6 +63,7 @@ impl PreparedConnector {
             "",
             &mut resolved,
             &parsed.sandbox,
+            v.tenant.as_deref(),
         );
         Ok(PreparedConnector {
             name: config.get("name").cloned().unwrap_or_default(),
@@ -68,6 +72,7 @@ impl PreparedConnector {
             transforms: v.transforms,
             resolved,
             grants,
+            tenant: v.tenant,
         })
     }
 
@@ -87,6 +92,7 @@ impl PreparedConnector {
             "connector",
             &self.parsed.sandbox,
             self.grants.clone(),
+            self.tenant.as_deref(),
         );
         let mut instance = ConnectorInstance::new(self.plugin.loaded.clone(), &ictx)?;
         instance.start(&self.resolved)?;
@@ -138,6 +144,7 @@ impl PreparedConnector {
             "",
             &mut task_config,
             &self.parsed.sandbox,
+            self.tenant.as_deref(),
         );
         let mut grants = self.grants.clone();
         for g in task_grants.dirs {
@@ -158,6 +165,7 @@ impl PreparedConnector {
                 &format!("task-{id}"),
                 &self.parsed.sandbox,
                 grants,
+                self.tenant.as_deref(),
             ),
             key_converter: converters.key.clone(),
             value_converter: converters.value.clone(),
@@ -168,6 +176,7 @@ impl PreparedConnector {
             status: StatusCell::new(),
             control: Arc::new(TaskControl::default()),
             tokio: ctx.tokio.clone(),
+            tenant: self.tenant.clone(),
         }
     }
 }
@@ -190,16 +199,22 @@ pub(crate) fn instance_context(
     role: &str,
     sandbox: &SandboxSettings,
     grants: Grants,
+    tenant: Option<&Tenant>,
 ) -> InstanceContext {
+    let asked = if sandbox.memory_max_bytes == 0 {
+        crate::config::connector::DEFAULT_MEMORY_MAX_BYTES
+    } else {
+        sandbox.memory_max_bytes
+    };
+    // A tenant's quota caps the memory whatever the config asks (validation reports it too).
+    let quota = tenant
+        .and_then(|t| t.quotas.task_memory_bytes)
+        .unwrap_or(u64::MAX);
     InstanceContext {
         connector: config.get("name").cloned().unwrap_or_default(),
         role: role.to_string(),
         grants,
-        memory_max_bytes: if sandbox.memory_max_bytes == 0 {
-            crate::config::connector::DEFAULT_MEMORY_MAX_BYTES
-        } else {
-            sandbox.memory_max_bytes
-        },
+        memory_max_bytes: asked.min(quota),
         call_timeout: Duration::from_millis(if sandbox.call_timeout_ms == 0 {
             crate::config::connector::DEFAULT_CALL_TIMEOUT_MS
         } else {
@@ -224,13 +239,29 @@ fn absolute(path: &str) -> PathBuf {
 }
 
 /// Grants from path-valued keys of `def` (their values made absolute in `config`) and from the
-/// explicit `wasm.*` settings.
+/// explicit `wasm.*` settings. For a tenant's connector, relative paths are taken inside its
+/// `fs.root`, nothing outside it is granted, and no environment variable is passed.
 fn grants_for(
     def: &ConfigDef,
     prefix: &str,
     config: &mut ConfigMap,
     sandbox: &SandboxSettings,
+    tenant: Option<&Tenant>,
 ) -> Grants {
+    let absolute = |path: &str| -> Option<PathBuf> {
+        match tenant {
+            None => Some(absolute(path)),
+            Some(t) => match resolve_under_root(t.fs_root.as_deref(), path) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    // Validation refuses these; a config written before a tenant's root changed
+                    // gets nothing.
+                    tracing::warn!("not granted: {e}");
+                    None
+                }
+            },
+        }
+    };
     let mut grants = Grants::default();
     let mut grant = |dir: PathBuf, writable: bool| {
         let guest = dir.to_string_lossy().to_string();
@@ -248,7 +279,9 @@ fn grants_for(
         let Some(value) = config.get(&name).filter(|v| !v.trim().is_empty()) else {
             continue;
         };
-        let path = absolute(value);
+        let Some(path) = absolute(value) else {
+            continue;
+        };
         config.insert(name, path.to_string_lossy().to_string());
         let parent = || {
             path.parent()
@@ -264,16 +297,22 @@ fn grants_for(
         }
     }
     for dir in &sandbox.read_dirs {
-        grant(absolute(&dir.to_string_lossy()), false);
+        if let Some(dir) = absolute(&dir.to_string_lossy()) {
+            grant(dir, false);
+        }
     }
     for dir in &sandbox.write_dirs {
-        grant(absolute(&dir.to_string_lossy()), true);
+        if let Some(dir) = absolute(&dir.to_string_lossy()) {
+            grant(dir, true);
+        }
     }
-    grants.env = sandbox
-        .env_vars
-        .iter()
-        .filter_map(|k| std::env::var(k).ok().map(|v| (k.clone(), v)))
-        .collect();
+    if tenant.is_none() {
+        grants.env = sandbox
+            .env_vars
+            .iter()
+            .filter_map(|k| std::env::var(k).ok().map(|v| (k.clone(), v)))
+            .collect();
+    }
     grants
 }
 

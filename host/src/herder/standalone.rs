@@ -15,6 +15,7 @@ use super::{
 use super::{TargetState, catalog, offsets};
 use crate::config::{ConfigInfos, ConfigKeyInfo};
 use crate::runtime::{ComponentKind, ConnectorInstance};
+use crate::tenancy::TenantDirectory;
 
 struct ConnectorEntry {
     config: ConfigMap,
@@ -470,20 +471,29 @@ impl Herder for StandaloneHerder {
         Ok(())
     }
 
-    fn plugins(&self, connectors_only: bool) -> Vec<PluginInfo> {
-        catalog::plugins(&self.ctx, connectors_only)
+    fn plugins(&self, tenant: Option<&str>, connectors_only: bool) -> Vec<PluginInfo> {
+        catalog::plugins(&self.ctx, tenant, connectors_only)
     }
 
-    fn plugin_config(&self, plugin: &str) -> Result<Vec<ConfigKeyInfo>, HerderError> {
-        catalog::plugin_config(&self.ctx, plugin)
+    fn plugin_config(
+        &self,
+        tenant: Option<&str>,
+        plugin: &str,
+    ) -> Result<Vec<ConfigKeyInfo>, HerderError> {
+        catalog::plugin_config(&self.ctx, tenant, plugin)
     }
 
     async fn validate_config(
         &self,
+        tenant: Option<&str>,
         plugin: &str,
         config: ConfigMap,
     ) -> Result<ConfigInfos, HerderError> {
-        catalog::validate_config(&self.ctx, plugin, config).await
+        catalog::validate_config(&self.ctx, tenant, plugin, config).await
+    }
+
+    fn tenants(&self) -> Arc<TenantDirectory> {
+        self.ctx.tenants.clone()
     }
 
     fn kafka_cluster_id(&self) -> String {
@@ -492,22 +502,32 @@ impl Herder for StandaloneHerder {
 
     async fn upload_plugin(
         &self,
+        tenant: Option<&str>,
         bytes: Vec<u8>,
     ) -> Result<(PluginVersionInfo, bool), HerderError> {
-        catalog::upload_plugin(&self.ctx, bytes).await
+        catalog::upload_plugin(&self.ctx, bytes, tenant).await
     }
 
-    fn plugin_versions(&self, name: &str) -> Result<Vec<PluginVersionInfo>, HerderError> {
-        catalog::plugin_versions(&self.ctx, name)
+    fn plugin_versions(
+        &self,
+        tenant: Option<&str>,
+        name: &str,
+    ) -> Result<Vec<PluginVersionInfo>, HerderError> {
+        catalog::plugin_versions(&self.ctx, tenant, name)
     }
 
-    async fn delete_plugin_version(&self, name: &str, version: &str) -> Result<(), HerderError> {
+    async fn delete_plugin_version(
+        &self,
+        tenant: Option<&str>,
+        name: &str,
+        version: &str,
+    ) -> Result<(), HerderError> {
         let configs: Vec<(String, ConfigMap)> = self
             .lock()
             .iter()
             .map(|(n, e)| (n.clone(), e.config.clone()))
             .collect();
-        catalog::delete_plugin_version(&self.ctx, name, version, configs).await
+        catalog::delete_plugin_version(&self.ctx, tenant, name, version, configs).await
     }
 }
 

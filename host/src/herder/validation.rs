@@ -14,6 +14,7 @@ use crate::config::{
 use crate::plugins::RegisteredPlugin;
 use crate::runtime::{ComponentKind, ConnectorInstance, Grants};
 use crate::task::ResolvedTransform;
+use crate::tenancy::Tenant;
 
 /// A connector's configuration checked against everything that applies to it.
 pub(crate) struct Validated {
@@ -25,12 +26,15 @@ pub(crate) struct Validated {
     pub parsed: Option<ConnectorConfig>,
     /// Transforms resolved to plugins.
     pub transforms: Vec<ResolvedTransform>,
+    /// The policy of the connector's tenant (tenancy on and a tenant's connector).
+    pub tenant: Option<Arc<Tenant>>,
 }
 
 /// The plugin `name` at the version `config` pins under `version_key` (the newest when not
 /// pinned); a pinned version that does not exist is an error on `version_key`.
 fn find_pinned(
     ctx: &WorkerContext,
+    owner: Option<&str>,
     name: &str,
     config: &ConfigMap,
     version_key: &str,
@@ -40,13 +44,13 @@ fn find_pinned(
         .get(version_key)
         .map(|v| v.trim())
         .filter(|v| !v.is_empty());
-    let found = ctx.registry.find_version(name, pinned);
+    let found = ctx.registry.find_for(owner, name, pinned);
     if found.is_none()
         && let Some(version) = pinned
     {
         let versions: Vec<String> = ctx
             .registry
-            .versions(name)
+            .versions_for(owner, name)
             .iter()
             .map(|p| p.version().to_string())
             .collect();
@@ -71,12 +75,35 @@ pub(crate) fn validate(
     config: &ConfigMap,
     plugin_name: Option<&str>,
 ) -> Validated {
+    validate_as(ctx, config, plugin_name, None)
+}
+
+/// [`validate`] for a connector of `tenant` (when its config's name is not qualified, as in
+/// `PUT /connector-plugins/{p}/config/validate`); `None`: the tenant of the config's name.
+pub(crate) fn validate_as(
+    ctx: &WorkerContext,
+    config: &ConfigMap,
+    plugin_name: Option<&str>,
+    tenant: Option<&str>,
+) -> Validated {
+    let tenant: Option<Arc<Tenant>> = match tenant {
+        Some(t) => Some(
+            ctx.tenants
+                .tenant(t)
+                .unwrap_or_else(|| Arc::new(Tenant::deny_all(t))),
+        ),
+        None => config
+            .get("name")
+            .and_then(|name| ctx.tenants.policy_for_connector(name)),
+    };
+    let owner_name = tenant.as_ref().map(|t| t.name.clone());
+    let owner = owner_name.as_deref();
     let class = plugin_name
         .map(str::to_string)
         .or_else(|| config.get("connector.class").cloned())
         .unwrap_or_default();
     let mut extra: Vec<(String, String)> = Vec::new();
-    let plugin = find_pinned(ctx, &class, config, "connector.plugin.version", &mut extra)
+    let plugin = find_pinned(ctx, owner, &class, config, "connector.plugin.version", &mut extra)
         .filter(|p| matches!(p.kind(), ComponentKind::Source | ComponentKind::Sink));
     let mut def = connector_config_def();
     if !class.trim().is_empty()
@@ -130,7 +157,7 @@ pub(crate) fn validate(
                 .in_group(&group, -1),
             );
             let version_key = format!("{prefix}plugin.version");
-            let pinned = find_pinned(ctx, &spec.plugin, config, &version_key, &mut extra);
+            let pinned = find_pinned(ctx, owner, &spec.plugin, config, &version_key, &mut extra);
             if pinned.is_none() && extra.iter().any(|(k, _)| *k == version_key) {
                 continue;
             }
@@ -143,7 +170,7 @@ pub(crate) fn validate(
                 Some(p) => {
                     let pprefix = format!("predicates.{}.", p.alias);
                     let version_key = format!("{pprefix}plugin.version");
-                    match find_pinned(ctx, &p.plugin, config, &version_key, &mut extra)
+                    match find_pinned(ctx, owner, &p.plugin, config, &version_key, &mut extra)
                         .filter(|pl| pl.kind() == ComponentKind::Predicate)
                     {
                         Some(pplugin) => {
@@ -196,8 +223,17 @@ pub(crate) fn validate(
             ));
         }
     }
-    // producer.override.*, consumer.override.*, admin.override.* against the worker's policy.
-    extra.extend(ctx.config.client_override_policy.check(config));
+    match &tenant {
+        // The tenant's topics, files, resources and client overrides.
+        Some(tenant) => extra.extend(super::tenant_policy::tenant_errors(
+            tenant,
+            config,
+            plugin.as_ref().map(|p| &p.description.config_def),
+            ctx.config.client_override_policy,
+        )),
+        // producer.override.*, consumer.override.*, admin.override.* against the worker's policy.
+        None => extra.extend(ctx.config.client_override_policy.check(config)),
+    }
     let mut infos = def.validate(
         plugin.as_ref().map_or(class.as_str(), |p| p.name()),
         config,
@@ -213,6 +249,7 @@ pub(crate) fn validate(
             "validate",
             &SandboxSettings::default(),
             Grants::default(),
+            tenant.as_deref(),
         );
         match ConnectorInstance::new(plugin.loaded.clone(), &ictx)
             .and_then(|mut c| c.validate(config))
@@ -238,6 +275,7 @@ pub(crate) fn validate(
         plugin,
         parsed,
         transforms,
+        tenant,
     }
 }
 
@@ -273,6 +311,7 @@ mod tests {
             )),
             offsets: Arc::new(FileOffsetStore::open(&dir.join("offsets.json")).unwrap()),
             active_topics: Arc::new(crate::herder::MemoryActiveTopics::default()),
+            tenants: Arc::new(crate::tenancy::TenantDirectory::disabled()),
             cluster_id: "test".into(),
             tokio: tokio::runtime::Handle::current(),
         }

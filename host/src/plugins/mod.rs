@@ -127,6 +127,8 @@ pub struct RegisteredPlugin {
     pub size: usize,
     /// Bundled, from `plugin.path`, or uploaded.
     pub source: PluginSource,
+    /// The tenant whose private plugin this is; `None` for a plugin every connector may use.
+    pub owner: Option<String>,
 }
 
 impl RegisteredPlugin {
@@ -148,6 +150,12 @@ impl RegisteredPlugin {
     /// Whether `name` is its name or one of its aliases.
     fn answers_to(&self, name: &str) -> bool {
         self.description.name == name || self.description.aliases.iter().any(|a| a == name)
+    }
+
+    /// Whether connectors of `tenant` (`None`: no tenant) may use it: public plugins, and the
+    /// tenant's own.
+    pub fn visible_to(&self, tenant: Option<&str>) -> bool {
+        self.owner.is_none() || self.owner.as_deref() == tenant
     }
 }
 
@@ -266,7 +274,13 @@ impl PluginRegistry {
             .chain(plugin.description.aliases.iter())
             .collect();
         for existing in plugins.iter() {
-            if existing.name() == plugin.name() {
+            let same_owner = existing.owner == plugin.owner;
+            // Two tenants' private plugins never meet; a private name may not shadow a public
+            // one (or the other way round): that is a conflict below.
+            if !same_owner && existing.owner.is_some() && plugin.owner.is_some() {
+                continue;
+            }
+            if same_owner && existing.name() == plugin.name() {
                 if existing.kind() != plugin.kind() {
                     return Err(RegistryError::KindChange {
                         name: plugin.name().to_string(),
@@ -300,16 +314,19 @@ impl PluginRegistry {
         Ok(Added::New)
     }
 
-    /// Remove one version of an uploaded plugin.
+    /// Remove one version of an uploaded plugin of `owner` (`None`: a public one).
     pub fn remove(
         &self,
+        owner: Option<&str>,
         name: &str,
         version: &str,
     ) -> Result<Arc<RegisteredPlugin>, RegistryError> {
         let mut plugins = self.write();
         let index = plugins
             .iter()
-            .position(|p| p.answers_to(name) && p.version() == version)
+            .position(|p| {
+                p.owner.as_deref() == owner && p.answers_to(name) && p.version() == version
+            })
             .ok_or_else(|| RegistryError::NoSuchVersion {
                 name: name.to_string(),
                 version: version.to_string(),
@@ -325,29 +342,45 @@ impl PluginRegistry {
         Ok(removed)
     }
 
-    /// The newest version of the plugin with this name or alias.
+    /// The newest version of the public plugin with this name or alias.
     pub fn find(&self, name: &str) -> Option<Arc<RegisteredPlugin>> {
         self.find_version(name, None)
     }
 
-    /// The plugin with this name or alias: `version` exactly, or the newest when `None`.
+    /// The public plugin with this name or alias: `version` exactly, or the newest when `None`.
     pub fn find_version(&self, name: &str, version: Option<&str>) -> Option<Arc<RegisteredPlugin>> {
+        self.find_for(None, name, version)
+    }
+
+    /// The plugin with this name or alias that connectors of `tenant` may use (public, or the
+    /// tenant's own): `version` exactly, or the newest when `None`.
+    pub fn find_for(
+        &self,
+        tenant: Option<&str>,
+        name: &str,
+        version: Option<&str>,
+    ) -> Option<Arc<RegisteredPlugin>> {
         let name = name.trim();
         self.read()
             .iter()
-            .filter(|p| p.answers_to(name))
+            .filter(|p| p.visible_to(tenant) && p.answers_to(name))
             .filter(|p| version.is_none_or(|v| p.version() == v.trim()))
             .max_by(|a, b| compare_versions(a.version(), b.version()))
             .cloned()
     }
 
-    /// Every version of the plugin with this name or alias, oldest first.
+    /// Every version of the public plugin with this name or alias, oldest first.
     pub fn versions(&self, name: &str) -> Vec<Arc<RegisteredPlugin>> {
+        self.versions_for(None, name)
+    }
+
+    /// Every version of the plugin with this name or alias that `tenant` sees, oldest first.
+    pub fn versions_for(&self, tenant: Option<&str>, name: &str) -> Vec<Arc<RegisteredPlugin>> {
         let name = name.trim();
         let mut versions: Vec<Arc<RegisteredPlugin>> = self
             .read()
             .iter()
-            .filter(|p| p.answers_to(name))
+            .filter(|p| p.visible_to(tenant) && p.answers_to(name))
             .cloned()
             .collect();
         versions.sort_by(|a, b| compare_versions(a.version(), b.version()));
@@ -455,6 +488,7 @@ pub(crate) fn describe(
         sha256: hex::encode(Sha256::digest(bytes)),
         size: bytes.len(),
         source,
+        owner: None,
     })
 }
 

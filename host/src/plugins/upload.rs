@@ -150,6 +150,7 @@ impl PluginRegistry {
         &self,
         bytes: &[u8],
         max_bytes: usize,
+        owner: Option<&str>,
     ) -> Result<(Arc<RegisteredPlugin>, Added), UploadError> {
         check_framing(bytes, max_bytes)?;
         let Some(runtime) = &self.runtime else {
@@ -157,15 +158,16 @@ impl PluginRegistry {
                 "this worker has no WebAssembly runtime to compile plugins".into(),
             ));
         };
-        let plugin =
+        let mut plugin =
             describe(runtime, "upload", bytes, PluginSource::Uploaded).map_err(|e| match e {
                 RegistryError::Invalid { message, .. } => UploadError::Rejected(message),
                 other => UploadError::Rejected(other.to_string()),
             })?;
+        plugin.owner = owner.map(str::to_string);
         let (name, version) = (plugin.name().to_string(), plugin.version().to_string());
         let added = self.add(plugin).map_err(UploadError::Conflict)?;
         let stored = self
-            .find_version(&name, Some(&version))
+            .find_for(owner, &name, Some(&version))
             .ok_or_else(|| UploadError::Rejected(format!("{name} {version} vanished")))?;
         Ok((stored, added))
     }

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use serde::Serialize;
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
@@ -22,6 +22,7 @@ use crate::herder::{
     PluginVersionInfo, TargetState, TaskInfo, TaskStateInfo,
 };
 use crate::logging::{LogLevels, LoggerLevel, kafka_level};
+use crate::tenancy::Caller;
 
 /// Largest request body accepted (connector configs are small; plugins are uploaded elsewhere).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -86,6 +87,7 @@ impl From<HerderError> for ApiError {
             | HerderError::NotStopped(_) => StatusCode::BAD_REQUEST,
             HerderError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             HerderError::Conflict(_) => StatusCode::CONFLICT,
+            HerderError::Forbidden(_) => StatusCode::FORBIDDEN,
             HerderError::Forwarded { status, .. } => {
                 StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
             }
@@ -226,6 +228,25 @@ pub fn router_with<H: Herder>(
             get(get_logger::<H>).put(set_logger::<H>),
         )
         .route(
+            "/admin/tenants",
+            get(tenancy::list_tenants::<H>).post(tenancy::create_tenant::<H>),
+        )
+        .route(
+            "/admin/tenants/{tenant}",
+            get(tenancy::get_tenant::<H>)
+                .put(tenancy::put_tenant::<H>)
+                .delete(tenancy::delete_tenant::<H>),
+        )
+        .route(
+            "/admin/tenants/{tenant}/keys",
+            post(tenancy::create_key::<H>),
+        )
+        .route(
+            "/admin/tenants/{tenant}/keys/{id}",
+            axum::routing::delete(tenancy::delete_key::<H>),
+        )
+        .route("/admin/audit", get(tenancy::audit_log::<H>))
+        .route(
             "/connector-plugins",
             get(list_plugins::<H>).post(upload_plugin::<H>).layer(
                 // Room for multipart framing around a component of the maximum size.
@@ -258,6 +279,10 @@ pub fn router_with<H: Herder>(
             )
         })
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            tenancy::authenticate::<H>,
+        ))
         .layer(axum::middleware::from_fn(move |request, next| {
             time_limit(timeout, request, next)
         }))
@@ -340,6 +365,7 @@ async fn health() -> Json<serde_json::Value> {
         (status = 400, description = "Unknown expand value", body = openapi::ErrorBody)))]
 async fn list_connectors<H: Herder>(
     State(state): Shared<H>,
+    Extension(caller): Extension<Caller>,
     RawQuery(query): RawQuery,
 ) -> ApiResult<Json<serde_json::Value>> {
     let pairs = query_pairs(query.as_deref());
@@ -358,33 +384,40 @@ async fn list_connectors<H: Herder>(
             }
         }
     }
-    let names = state.herder.connector_names();
+    // Each name as the caller knows it, with the cluster's name for it.
+    let names: Vec<(String, String)> = state
+        .herder
+        .connector_names()
+        .into_iter()
+        .filter_map(|name| caller.show(&name).map(|shown| (shown, name)))
+        .collect();
     if !expand_status && !expand_info {
-        return Ok(Json(json!(names)));
+        let shown: Vec<&String> = names.iter().map(|(shown, _)| shown).collect();
+        return Ok(Json(json!(shown)));
     }
     let mut out = serde_json::Map::new();
-    for name in names {
+    for (shown, name) in names {
         let mut entry = serde_json::Map::new();
         // A connector deleted between listing and expanding is left out, as Kafka Connect does.
         if expand_status {
             match state.herder.connector_status(&name) {
                 Ok(status) => {
-                    entry.insert("status".into(), json!(status));
+                    entry.insert("status".into(), json!(caller.status(status)));
                 }
                 Err(HerderError::ConnectorNotFound(_)) => continue,
-                Err(e) => return Err(e.into()),
+                Err(e) => return Err(caller.error(e)),
             }
         }
         if expand_info {
             match state.herder.connector_info(&name) {
                 Ok(info) => {
-                    entry.insert("info".into(), json!(info));
+                    entry.insert("info".into(), json!(caller.info(info)));
                 }
                 Err(HerderError::ConnectorNotFound(_)) => continue,
-                Err(e) => return Err(e.into()),
+                Err(e) => return Err(caller.error(e)),
             }
         }
-        out.insert(name, serde_json::Value::Object(entry));
+        out.insert(shown, serde_json::Value::Object(entry));
     }
     Ok(Json(serde_json::Value::Object(out)))
 }
@@ -403,7 +436,7 @@ fn check_name(url_name: &str, config: &mut ConfigMap) -> ApiResult<()> {
     }
 }
 
-fn check_new_name(name: &str) -> ApiResult<()> {
+fn check_new_name(name: &str, caller: &Caller) -> ApiResult<()> {
     if name.is_empty() {
         return Err(ApiError::bad_request("Connector name must not be empty"));
     }
@@ -412,7 +445,8 @@ fn check_new_name(name: &str) -> ApiResult<()> {
             "Connector name must not contain control characters",
         ));
     }
-    if name.contains('/') {
+    // The admin (and a worker forwarding a request) names tenants' connectors `<tenant>/<name>`.
+    if name.contains('/') && !caller.sees_everything() {
         return Err(ApiError::bad_request(
             "Connector name must not contain '/' (it could not be used in URLs)",
         ));
@@ -428,6 +462,7 @@ fn check_new_name(name: &str) -> ApiResult<()> {
         (status = 409, description = "The connector exists, or a rebalance is in progress", body = openapi::ErrorBody)))]
 async fn create_connector<H: Herder>(
     State(state): Shared<H>,
+    Extension(caller): Extension<Caller>,
     body: RawBody,
 ) -> ApiResult<Response> {
     let json = parse_json(&body)?;
@@ -439,12 +474,14 @@ async fn create_connector<H: Herder>(
         Some(_) => return Err(ApiError::bad_request("Field \"name\" must be a string")),
         None => return Err(ApiError::bad_request("Field \"name\" is required")),
     };
-    check_new_name(&name)?;
+    check_new_name(&name, &caller)?;
     let config = object
         .get("config")
         .ok_or_else(|| ApiError::bad_request("Field \"config\" is required"))?;
     let mut config = json_object_to_string_map(config).map_err(ApiError::bad_request)?;
     check_name(&name, &mut config)?;
+    let qualified = caller.qualify(&name);
+    config.insert("name".into(), qualified.clone());
     let initial_state = match object.get("initial_state") {
         None | Some(serde_json::Value::Null) => None,
         Some(serde_json::Value::String(s)) => {
@@ -462,13 +499,15 @@ async fn create_connector<H: Herder>(
     };
     let (_, info) = state
         .herder
-        .put_connector_config(&name, config, false, initial_state)
-        .await?;
+        .put_connector_config(&qualified, config, false, initial_state)
+        .await
+        .map_err(|e| caller.error(e))?;
+    audit(&*state.herder, &caller, "connector.create", &name).await;
     let location = format!("/connectors/{}", url_segment(&name));
     Ok((
         StatusCode::CREATED,
         [(axum::http::header::LOCATION, location)],
-        Json(info),
+        Json(caller.info(info)),
     )
         .into_response())
 }
@@ -478,9 +517,14 @@ async fn create_connector<H: Herder>(
     responses((status = 200, body = ConnectorInfo), (status = 404, body = openapi::ErrorBody)))]
 async fn connector_info<H: Herder>(
     State(state): Shared<H>,
+    Extension(caller): Extension<Caller>,
     Path(name): Path<String>,
 ) -> ApiResult<Response> {
-    Ok(Json(state.herder.connector_info(&name)?).into_response())
+    let info = state
+        .herder
+        .connector_info(&caller.qualify(&name))
+        .map_err(|e| caller.error(e))?;
+    Ok(Json(caller.info(info)).into_response())
 }
 
 #[utoipa::path(delete, path = "/connectors/{name}", tag = "connectors",
@@ -488,9 +532,15 @@ async fn connector_info<H: Herder>(
     responses((status = 204, description = "Deleted"), (status = 404, body = openapi::ErrorBody), (status = 409, body = openapi::ErrorBody)))]
 async fn delete_connector<H: Herder>(
     State(state): Shared<H>,
+    Extension(caller): Extension<Caller>,
     Path(name): Path<String>,
 ) -> ApiResult<StatusCode> {
-    state.herder.delete_connector(&name).await?;
+    state
+        .herder
+        .delete_connector(&caller.qualify(&name))
+        .await
+        .map_err(|e| caller.error(e))?;
+    audit(&*state.herder, &caller, "connector.delete", &name).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -499,9 +549,17 @@ async fn delete_connector<H: Herder>(
     responses((status = 200, body = BTreeMap<String, String>), (status = 404, body = openapi::ErrorBody)))]
 async fn connector_config<H: Herder>(
     State(state): Shared<H>,
+    Extension(caller): Extension<Caller>,
     Path(name): Path<String>,
 ) -> ApiResult<Json<ConfigMap>> {
-    Ok(Json(state.herder.connector_config(&name)?))
+    let mut config = state
+        .herder
+        .connector_config(&caller.qualify(&name))
+        .map_err(|e| caller.error(e))?;
+    if caller.tenant().is_some() {
+        config.insert("name".into(), name);
+    }
+    Ok(Json(config))
 }
 
 #[utoipa::path(put, path = "/connectors/{name}/config", tag = "connectors",
@@ -513,6 +571,7 @@ async fn connector_config<H: Herder>(
         (status = 400, body = openapi::ErrorBody), (status = 409, body = openapi::ErrorBody)))]
 async fn put_connector_config<H: Herder>(
     State(state): Shared<H>,
+    Extension(caller): Extension<Caller>,
     Path(name): Path<String>,
     body: RawBody,
 ) -> ApiResult<Response> {
@@ -522,13 +581,23 @@ async fn put_connector_config<H: Herder>(
             "Request body must be a JSON object of config keys",
         ));
     }
-    check_new_name(&name)?;
+    check_new_name(&name, &caller)?;
     let mut config = connector_json_to_map(&json).map_err(ApiError::bad_request)?;
     check_name(&name, &mut config)?;
+    let qualified = caller.qualify(&name);
+    config.insert("name".into(), qualified.clone());
     let (created, info) = state
         .herder
-        .put_connector_config(&name, config, true, None)
-        .await?;
+        .put_connector_config(&qualified, config, true, None)
+        .await
+        .map_err(|e| caller.error(e))?;
+    let action = if created {
+        "connector.create"
+    } else {
+        "connector.update"
+    };
+    audit(&*state.herder, &caller, action, &name).await;
+    let info = caller.info(info);
     let status = if created {
         StatusCode::CREATED
     } else {
@@ -544,6 +613,7 @@ async fn put_connector_config<H: Herder>(
     responses((status = 200, body = ConnectorInfo), (status = 400, body = openapi::ErrorBody), (status = 404, body = openapi::ErrorBody)))]
 async fn patch_connector_config<H: Herder>(
     State(state): Shared<H>,
+    Extension(caller): Extension<Caller>,
     Path(name): Path<String>,
     body: RawBody,
 ) -> ApiResult<Response> {
@@ -556,7 +626,11 @@ async fn patch_connector_config<H: Herder>(
             "Connector config patch must not be empty",
         ));
     }
-    let mut config = state.herder.connector_config(&name)?;
+    let qualified = caller.qualify(&name);
+    let mut config = state
+        .herder
+        .connector_config(&qualified)
+        .map_err(|e| caller.error(e))?;
     for (key, value) in patch {
         match value {
             serde_json::Value::Null => {
@@ -575,12 +649,14 @@ async fn patch_connector_config<H: Herder>(
             }
         }
     }
-    check_name(&name, &mut config)?;
+    check_name(&qualified, &mut config)?;
     let (_, info) = state
         .herder
-        .put_connector_config(&name, config, true, None)
-        .await?;
-    Ok(Json(info).into_response())
+        .put_connector_config(&qualified, config, true, None)
+        .await
+        .map_err(|e| caller.error(e))?;
+    audit(&*state.herder, &caller, "connector.update", &name).await;
+    Ok(Json(caller.info(info)).into_response())
 }
 
 #[utoipa::path(get, path = "/connectors/{name}/status", tag = "connectors",
@@ -588,9 +664,14 @@ async fn patch_connector_config<H: Herder>(
     responses((status = 200, body = ConnectorStatus), (status = 404, body = openapi::ErrorBody)))]
 async fn connector_status<H: Herder>(
     State(state): Shared<H>,
+    Extension(caller): Extension<Caller>,
     Path(name): Path<String>,
 ) -> ApiResult<Response> {
-    Ok(Json(state.herder.connector_status(&name)?).into_response())
+    let status = state
+        .herder
+        .connector_status(&caller.qualify(&name))
+        .map_err(|e| caller.error(e))?;
+    Ok(Json(caller.status(status)).into_response())
 }
 
 #[utoipa::path(get, path = "/connectors/{name}/tasks", tag = "tasks",
@@ -598,9 +679,14 @@ async fn connector_status<H: Herder>(
     responses((status = 200, body = Vec<TaskInfo>), (status = 404, body = openapi::ErrorBody)))]
 async fn task_configs<H: Herder>(
     State(state): Shared<H>,
+    Extension(caller): Extension<Caller>,
     Path(name): Path<String>,
 ) -> ApiResult<Response> {
-    Ok(Json(state.herder.task_configs(&name)?).into_response())
+    let tasks = state
+        .herder
+        .task_configs(&caller.qualify(&name))
+        .map_err(|e| caller.error(e))?;
+    Ok(Json(caller.tasks(tasks)).into_response())
 }
 
 #[utoipa::path(get, path = "/connectors/{name}/tasks/{task}/status", tag = "tasks",
@@ -608,10 +694,15 @@ async fn task_configs<H: Herder>(
     responses((status = 200, body = TaskStateInfo), (status = 404, body = openapi::ErrorBody)))]
 async fn task_status<H: Herder>(
     State(state): Shared<H>,
+    Extension(caller): Extension<Caller>,
     Path((name, task)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     let task = parse_task(&task)?;
-    Ok(Json(state.herder.task_status(&name, task)?).into_response())
+    let status = state
+        .herder
+        .task_status(&caller.qualify(&name), task)
+        .map_err(|e| caller.error(e))?;
+    Ok(Json(status).into_response())
 }
 
 #[utoipa::path(post, path = "/connectors/{name}/tasks/{task}/restart", tag = "tasks",
@@ -619,10 +710,16 @@ async fn task_status<H: Herder>(
     responses((status = 204, description = "Restarted"), (status = 404, body = openapi::ErrorBody), (status = 409, body = openapi::ErrorBody)))]
 async fn restart_task<H: Herder>(
     State(state): Shared<H>,
+    Extension(caller): Extension<Caller>,
     Path((name, task)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let task = parse_task(&task)?;
-    state.herder.restart_task(&name, task).await?;
+    state
+        .herder
+        .restart_task(&caller.qualify(&name), task)
+        .await
+        .map_err(|e| caller.error(e))?;
+    audit(&*state.herder, &caller, "task.restart", &format!("{name}/{task}")).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -631,9 +728,15 @@ async fn restart_task<H: Herder>(
     responses((status = 202, description = "Pausing"), (status = 404, body = openapi::ErrorBody)))]
 async fn pause_connector<H: Herder>(
     State(state): Shared<H>,
+    Extension(caller): Extension<Caller>,
     Path(name): Path<String>,
 ) -> ApiResult<StatusCode> {
-    state.herder.pause_connector(&name).await?;
+    state
+        .herder
+        .pause_connector(&caller.qualify(&name))
+        .await
+        .map_err(|e| caller.error(e))?;
+    audit(&*state.herder, &caller, "connector.pause", &name).await;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -642,9 +745,15 @@ async fn pause_connector<H: Herder>(
     responses((status = 202, description = "Resuming"), (status = 404, body = openapi::ErrorBody)))]
 async fn resume_connector<H: Herder>(
     State(state): Shared<H>,
+    Extension(caller): Extension<Caller>,
     Path(name): Path<String>,
 ) -> ApiResult<StatusCode> {
-    state.herder.resume_connector(&name).await?;
+    state
+        .herder
+        .resume_connector(&caller.qualify(&name))
+        .await
+        .map_err(|e| caller.error(e))?;
+    audit(&*state.herder, &caller, "connector.resume", &name).await;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -658,6 +767,7 @@ async fn resume_connector<H: Herder>(
         (status = 400, body = openapi::ErrorBody), (status = 404, body = openapi::ErrorBody), (status = 409, body = openapi::ErrorBody)))]
 async fn restart_connector<H: Herder>(
     State(state): Shared<H>,
+    Extension(caller): Extension<Caller>,
     Path(name): Path<String>,
     RawQuery(query): RawQuery,
 ) -> ApiResult<Response> {
@@ -666,8 +776,11 @@ async fn restart_connector<H: Herder>(
     let only_failed = bool_param(&pairs, "onlyFailed", false)?;
     let status = state
         .herder
-        .restart_connector(&name, include_tasks, only_failed)
-        .await?;
+        .restart_connector(&caller.qualify(&name), include_tasks, only_failed)
+        .await
+        .map_err(|e| caller.error(e))?;
+    audit(&*state.herder, &caller, "connector.restart", &name).await;
+    let status = caller.status(status);
     // Kafka Connect answers the plain form (connector only) with 204 and no body.
     if !include_tasks && !only_failed {
         return Ok(StatusCode::NO_CONTENT.into_response());
@@ -680,9 +793,15 @@ async fn restart_connector<H: Herder>(
     responses((status = 204, description = "Stopped: no tasks, config kept"), (status = 404, body = openapi::ErrorBody)))]
 async fn stop_connector<H: Herder>(
     State(state): Shared<H>,
+    Extension(caller): Extension<Caller>,
     Path(name): Path<String>,
 ) -> ApiResult<StatusCode> {
-    state.herder.stop_connector(&name).await?;
+    state
+        .herder
+        .stop_connector(&caller.qualify(&name))
+        .await
+        .map_err(|e| caller.error(e))?;
+    audit(&*state.herder, &caller, "connector.stop", &name).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -691,9 +810,15 @@ async fn stop_connector<H: Herder>(
     responses((status = 200, body = ConnectorOffsets), (status = 404, body = openapi::ErrorBody)))]
 async fn connector_offsets<H: Herder>(
     State(state): Shared<H>,
+    Extension(caller): Extension<Caller>,
     Path(name): Path<String>,
 ) -> ApiResult<Response> {
-    Ok(Json(state.herder.connector_offsets(&name).await?).into_response())
+    let offsets = state
+        .herder
+        .connector_offsets(&caller.qualify(&name))
+        .await
+        .map_err(|e| caller.error(e))?;
+    Ok(Json(offsets).into_response())
 }
 
 #[utoipa::path(patch, path = "/connectors/{name}/offsets", tag = "offsets",
@@ -705,6 +830,7 @@ async fn connector_offsets<H: Herder>(
         (status = 404, body = openapi::ErrorBody)))]
 async fn alter_offsets<H: Herder>(
     State(state): Shared<H>,
+    Extension(caller): Extension<Caller>,
     Path(name): Path<String>,
     body: RawBody,
 ) -> ApiResult<Response> {
@@ -718,8 +844,10 @@ async fn alter_offsets<H: Herder>(
         .map_err(|e| ApiError::bad_request(format!("Invalid offsets: {e}")))?;
     let message = state
         .herder
-        .alter_connector_offsets(&name, Some(offsets))
-        .await?;
+        .alter_connector_offsets(&caller.qualify(&name), Some(offsets))
+        .await
+        .map_err(|e| caller.error(e))?;
+    audit(&*state.herder, &caller, "connector.offsets.alter", &name).await;
     Ok(Json(json!({ "message": message })).into_response())
 }
 
@@ -731,9 +859,15 @@ async fn alter_offsets<H: Herder>(
         (status = 404, body = openapi::ErrorBody)))]
 async fn reset_offsets<H: Herder>(
     State(state): Shared<H>,
+    Extension(caller): Extension<Caller>,
     Path(name): Path<String>,
 ) -> ApiResult<Response> {
-    let message = state.herder.alter_connector_offsets(&name, None).await?;
+    let message = state
+        .herder
+        .alter_connector_offsets(&caller.qualify(&name), None)
+        .await
+        .map_err(|e| caller.error(e))?;
+    audit(&*state.herder, &caller, "connector.offsets.reset", &name).await;
     Ok(Json(json!({ "message": message })).into_response())
 }
 
@@ -742,9 +876,13 @@ async fn reset_offsets<H: Herder>(
     responses((status = 200, description = "{name: {topics: [...]}}", body = Object), (status = 404, body = openapi::ErrorBody)))]
 async fn connector_topics<H: Herder>(
     State(state): Shared<H>,
+    Extension(caller): Extension<Caller>,
     Path(name): Path<String>,
 ) -> ApiResult<Response> {
-    let topics = state.herder.connector_topics(&name)?;
+    let topics = state
+        .herder
+        .connector_topics(&caller.qualify(&name))
+        .map_err(|e| caller.error(e))?;
     Ok(Json(json!({ name: { "topics": topics } })).into_response())
 }
 
@@ -753,16 +891,25 @@ async fn connector_topics<H: Herder>(
     responses((status = 202, description = "Reset"), (status = 404, body = openapi::ErrorBody)))]
 async fn reset_connector_topics<H: Herder>(
     State(state): Shared<H>,
+    Extension(caller): Extension<Caller>,
     Path(name): Path<String>,
 ) -> ApiResult<StatusCode> {
-    state.herder.reset_connector_topics(&name)?;
+    state
+        .herder
+        .reset_connector_topics(&caller.qualify(&name))
+        .map_err(|e| caller.error(e))?;
+    audit(&*state.herder, &caller, "connector.topics.reset", &name).await;
     Ok(StatusCode::ACCEPTED)
 }
 
 #[utoipa::path(get, path = "/admin/loggers", tag = "admin",
     responses((status = 200, description = "Logger → level", body = BTreeMap<String, LoggerLevel>)))]
-async fn list_loggers<H: Herder>(State(state): Shared<H>) -> Json<serde_json::Value> {
-    Json(json!(state.loggers.all()))
+async fn list_loggers<H: Herder>(
+    State(state): Shared<H>,
+    Extension(caller): Extension<Caller>,
+) -> ApiResult<Json<serde_json::Value>> {
+    caller.require_admin()?;
+    Ok(Json(json!(state.loggers.all())))
 }
 
 #[utoipa::path(get, path = "/admin/loggers/{logger}", tag = "admin",
@@ -770,8 +917,10 @@ async fn list_loggers<H: Herder>(State(state): Shared<H>) -> Json<serde_json::Va
     responses((status = 200, body = LoggerLevel), (status = 404, body = openapi::ErrorBody)))]
 async fn get_logger<H: Herder>(
     State(state): Shared<H>,
+    Extension(caller): Extension<Caller>,
     Path(logger): Path<String>,
 ) -> ApiResult<Response> {
+    caller.require_admin()?;
     let level = state.loggers.get(&logger).ok_or_else(|| {
         ApiError::new(StatusCode::NOT_FOUND, format!("Logger {logger} not found."))
     })?;
@@ -789,10 +938,12 @@ async fn get_logger<H: Herder>(
         (status = 400, body = openapi::ErrorBody)))]
 async fn set_logger<H: Herder>(
     State(state): Shared<H>,
+    Extension(caller): Extension<Caller>,
     Path(logger): Path<String>,
     RawQuery(query): RawQuery,
     body: RawBody,
 ) -> ApiResult<Response> {
+    caller.require_admin()?;
     let pairs = query_pairs(query.as_deref());
     let cluster = match pairs.iter().rev().find(|(k, _)| k == "scope") {
         None => false,
@@ -825,12 +976,14 @@ async fn set_logger<H: Herder>(
             .herder
             .set_cluster_logger_level(&logger, &level)
             .await?;
+        audit(&*state.herder, &caller, "logger.set.cluster", &logger).await;
         return Ok(StatusCode::NO_CONTENT.into_response());
     }
     let affected = state
         .loggers
         .set(&logger, &level)
         .map_err(ApiError::bad_request)?;
+    audit(&*state.herder, &caller, "logger.set", &logger).await;
     Ok(Json(affected).into_response())
 }
 
@@ -888,10 +1041,21 @@ async fn upload_bytes(request: Request) -> ApiResult<Vec<u8>> {
         (status = 413, description = "Over plugin.upload.max.bytes", body = openapi::ErrorBody)))]
 async fn upload_plugin<H: Herder>(
     State(state): Shared<H>,
+    Extension(caller): Extension<Caller>,
     request: Request,
 ) -> ApiResult<Response> {
     let bytes = upload_bytes(request).await?;
-    let (info, created) = state.herder.upload_plugin(bytes).await?;
+    let (info, created) = state
+        .herder
+        .upload_plugin(caller.plugin_tenant(), bytes)
+        .await?;
+    audit(
+        &*state.herder,
+        &caller,
+        "plugin.upload",
+        &format!("{} {}", info.class, info.version),
+    )
+    .await;
     let status = if created {
         StatusCode::CREATED
     } else {
@@ -905,9 +1069,10 @@ async fn upload_plugin<H: Herder>(
     responses((status = 200, body = Vec<PluginVersionInfo>), (status = 404, body = openapi::ErrorBody)))]
 async fn plugin_versions<H: Herder>(
     State(state): Shared<H>,
+    Extension(caller): Extension<Caller>,
     Path(plugin): Path<String>,
 ) -> ApiResult<Response> {
-    Ok(Json(state.herder.plugin_versions(&plugin)?).into_response())
+    Ok(Json(state.herder.plugin_versions(caller.plugin_tenant(), &plugin)?).into_response())
 }
 
 #[utoipa::path(delete, path = "/connector-plugins/{plugin}/versions/{version}", tag = "plugins",
@@ -919,12 +1084,20 @@ async fn plugin_versions<H: Herder>(
         (status = 409, description = "A connector uses it", body = openapi::ErrorBody)))]
 async fn delete_plugin_version<H: Herder>(
     State(state): Shared<H>,
+    Extension(caller): Extension<Caller>,
     Path((plugin, version)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     state
         .herder
-        .delete_plugin_version(&plugin, &version)
+        .delete_plugin_version(caller.plugin_tenant(), &plugin, &version)
         .await?;
+    audit(
+        &*state.herder,
+        &caller,
+        "plugin.delete",
+        &format!("{plugin} {version}"),
+    )
+    .await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -940,11 +1113,12 @@ fn url_segment(name: &str) -> String {
     responses((status = 200, body = Vec<PluginInfo>), (status = 400, body = openapi::ErrorBody)))]
 async fn list_plugins<H: Herder>(
     State(state): Shared<H>,
+    Extension(caller): Extension<Caller>,
     RawQuery(query): RawQuery,
 ) -> ApiResult<Response> {
     let pairs = query_pairs(query.as_deref());
     let connectors_only = bool_param(&pairs, "connectorsOnly", true)?;
-    Ok(Json(state.herder.plugins(connectors_only)).into_response())
+    Ok(Json(state.herder.plugins(caller.plugin_tenant(), connectors_only)).into_response())
 }
 
 #[utoipa::path(get, path = "/connector-plugins/{plugin}/config", tag = "plugins",
@@ -952,9 +1126,10 @@ async fn list_plugins<H: Herder>(
     responses((status = 200, body = Vec<ConfigKeyInfo>), (status = 404, body = openapi::ErrorBody)))]
 async fn plugin_config<H: Herder>(
     State(state): Shared<H>,
+    Extension(caller): Extension<Caller>,
     Path(plugin): Path<String>,
 ) -> ApiResult<Response> {
-    Ok(Json(state.herder.plugin_config(&plugin)?).into_response())
+    Ok(Json(state.herder.plugin_config(caller.plugin_tenant(), &plugin)?).into_response())
 }
 
 #[utoipa::path(put, path = "/connector-plugins/{plugin}/config/validate", tag = "plugins",
@@ -963,6 +1138,7 @@ async fn plugin_config<H: Herder>(
     responses((status = 200, body = ConfigInfos), (status = 400, body = openapi::ErrorBody), (status = 404, body = openapi::ErrorBody)))]
 async fn validate_config<H: Herder>(
     State(state): Shared<H>,
+    Extension(caller): Extension<Caller>,
     Path(plugin): Path<String>,
     body: RawBody,
 ) -> ApiResult<Response> {
@@ -980,7 +1156,11 @@ async fn validate_config<H: Herder>(
             config.insert("connector.class".into(), plugin.clone());
         }
     }
-    Ok(Json(state.herder.validate_config(&plugin, config).await?).into_response())
+    let infos = state
+        .herder
+        .validate_config(caller.plugin_tenant(), &plugin, config)
+        .await?;
+    Ok(Json(infos).into_response())
 }
 
 /// Kafka Connect's loose plugin-name match: case-insensitive, ignoring a package prefix and a
@@ -995,6 +1175,10 @@ fn same_plugin(a: &str, b: &str) -> bool {
 }
 
 pub mod openapi;
+mod tenancy;
+
+pub use tenancy::FORWARDED_HEADER;
+use tenancy::{CallerScope, audit};
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]

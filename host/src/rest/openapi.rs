@@ -153,8 +153,21 @@ pub struct Message {
         super::upload_plugin,
         super::plugin_versions,
         super::delete_plugin_version,
+        super::tenancy::list_tenants,
+        super::tenancy::create_tenant,
+        super::tenancy::get_tenant,
+        super::tenancy::put_tenant,
+        super::tenancy::delete_tenant,
+        super::tenancy::create_key,
+        super::tenancy::delete_key,
+        super::tenancy::audit_log,
     ),
     components(schemas(
+        crate::tenancy::Tenant,
+        crate::tenancy::Quotas,
+        crate::tenancy::IssuedKey,
+        crate::tenancy::KeyInfo,
+        crate::tenancy::AuditEntry,
         PluginVersionInfo,
         ErrorBody,
         RootInfo,
@@ -214,7 +227,7 @@ mod tests {
                 "{method} {path} is missing"
             );
         }
-        assert_eq!(paths.len(), 23, "{:?}", paths.keys().collect::<Vec<_>>());
+        assert_eq!(paths.len(), 28, "{:?}", paths.keys().collect::<Vec<_>>());
         assert!(doc["components"]["schemas"]["ConnectorStatus"].is_object());
     }
 }

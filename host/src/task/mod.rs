@@ -67,6 +67,9 @@ impl TaskControl {
 
 /// Everything a task runner needs, prepared by the herder.
 pub struct TaskSetup {
+    /// The policy of the connector's tenant: every topic the task produces to or consumes from
+    /// must lie inside its prefixes. `None` without tenancy.
+    pub tenant: Option<Arc<crate::tenancy::Tenant>>,
     /// Connector name.
     pub connector: String,
     /// Task number.
@@ -119,6 +122,9 @@ pub struct RecordError {
     /// What went wrong.
     pub message: String,
 }
+
+/// The stage of a record error for a topic outside the tenant's prefixes.
+pub const TOPIC_ISOLATION: &str = "TOPIC_ISOLATION";
 
 /// Apply `errors.tolerance` to a record error: `Ok` to skip the record, `Err` to fail the task.
 ///

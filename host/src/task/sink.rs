@@ -179,6 +179,19 @@ impl SinkTaskRunner {
                     (message.topic().to_string(), message.partition()),
                     message.offset() + 1,
                 );
+                if let Some(tenant) = &s.tenant
+                    && let Err(message_text) = tenant.check_topic(message.topic())
+                {
+                    // Never hand a record of another tenant's topic to the plugin, nor copy it to
+                    // the dead letter queue: skip (errors.tolerance=all) or fail the task.
+                    let error = RecordError {
+                        stage: super::TOPIC_ISOLATION,
+                        plugin: format!("tenant {}", tenant.name),
+                        message: message_text,
+                    };
+                    self.skip_or_fail(None, None::<&BorrowedMessage<'_>>, error)?;
+                    continue;
+                }
                 active_topics.saw(message.topic());
                 match self.to_connect(&message) {
                     Ok(record) => batch.push((

@@ -240,6 +240,19 @@ impl SourceTaskRunner {
             chain.apply(records)?
         };
         for (outcome, (partition, offset)) in outcomes.into_iter().zip(positions) {
+            // A tenant's records go only to its topics, whatever the plugin or a transform
+            // (RegexRouter) chose: a record routed outside is an error, never written.
+            let outcome = outcome.and_then(|r| match (&s.tenant, &r) {
+                (Some(tenant), Some(record)) => tenant
+                    .check_topic(&record.topic)
+                    .map(|()| r)
+                    .map_err(|message| RecordError {
+                        stage: super::TOPIC_ISOLATION,
+                        plugin: format!("tenant {}", tenant.name),
+                        message,
+                    }),
+                _ => Ok(r),
+            });
             let record = match outcome {
                 Ok(Some(record)) => record,
                 Ok(None) => {
