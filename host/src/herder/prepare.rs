@@ -16,7 +16,7 @@ use crate::config::{ConfigDef, ConnectorConfig, PathAccess, SandboxSettings};
 use crate::offsets::ConnectorOffsetReader;
 use crate::plugins::RegisteredPlugin;
 use crate::runtime::{ComponentKind, ConnectorInstance, Grants, InstanceContext, PluginCallError};
-use crate::task::{ResolvedTransform, TaskControl, TaskSetup};
+use crate::task::{ResolvedTransform, TaskControl, TaskLimits, TaskSetup};
 
 /// A connector config that passed validation, with everything needed to start it and its tasks.
 pub(crate) struct PreparedConnector {
@@ -168,7 +168,14 @@ impl PreparedConnector {
             status: StatusCell::new(),
             control: Arc::new(TaskControl::default()),
             tokio: ctx.tokio.clone(),
+            limits: self.task_limits(),
         }
+    }
+
+    /// Throughput and CPU-share limits for each task of this connector.
+    pub(crate) fn task_limits(&self) -> TaskLimits {
+        // Tenancy fills these from the tenant's quotas.
+        TaskLimits::default()
     }
 }
 
