@@ -16,7 +16,7 @@ use crate::config::{ConfigDef, ConnectorConfig, PathAccess, SandboxSettings};
 use crate::offsets::ConnectorOffsetReader;
 use crate::plugins::RegisteredPlugin;
 use crate::runtime::{ComponentKind, ConnectorInstance, Grants, InstanceContext, PluginCallError};
-use crate::task::{ResolvedTransform, TaskControl, TaskSetup};
+use crate::task::{ResolvedTransform, TaskControl, TaskLimits, TaskSetup};
 use crate::tenancy::{Tenant, resolve_under_root};
 
 /// A connector config that passed validation, with everything needed to start it and its tasks.
@@ -177,6 +177,19 @@ impl PreparedConnector {
             control: Arc::new(TaskControl::default()),
             tokio: ctx.tokio.clone(),
             tenant: self.tenant.clone(),
+            limits: self.task_limits(),
+        }
+    }
+
+    /// Throughput and CPU-share limits for each task of this connector: its tenant's quotas.
+    pub(crate) fn task_limits(&self) -> TaskLimits {
+        let Some(tenant) = &self.tenant else {
+            return TaskLimits::default();
+        };
+        TaskLimits {
+            records_per_second: tenant.quotas.task_records_per_second,
+            bytes_per_second: tenant.quotas.task_bytes_per_second,
+            cpu_share: tenant.quotas.task_cpu_share,
         }
     }
 }

@@ -5,6 +5,7 @@ mod dlq;
 mod retry;
 mod sink;
 mod source;
+mod throttle;
 mod transforms;
 
 use std::collections::BTreeMap;
@@ -17,6 +18,7 @@ use wasm_connect_data::converter::{Converter, HeaderConverter};
 pub use retry::{RetryError, RetryPolicy};
 pub use sink::SinkTaskRunner;
 pub use source::SourceTaskRunner;
+pub use throttle::{InvalidLimit, TaskLimits, TaskThrottle, TokenBucket};
 pub use transforms::{ResolvedTransform, TransformChain};
 
 use crate::config::{ConnectorConfig, ErrorTolerance, WorkerConfig};
@@ -102,6 +104,8 @@ pub struct TaskSetup {
     pub control: Arc<TaskControl>,
     /// Runtime for async Kafka admin calls.
     pub tokio: tokio::runtime::Handle,
+    /// Throughput and CPU-share limits the task loop enforces (unlimited by default).
+    pub limits: TaskLimits,
 }
 
 impl TaskSetup {

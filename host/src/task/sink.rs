@@ -11,8 +11,10 @@ use rdkafka::{Offset, TopicPartitionList};
 use wasm_connect_data::{ConnectRecord, Header};
 
 use super::dlq::DeadLetterQueue;
+use super::throttle::THROTTLE_STEP;
 use super::{
-    RecordError, RetryError, RetryPolicy, TaskSetup, TransformChain, describe_record, tolerate,
+    RecordError, RetryError, RetryPolicy, TaskSetup, TaskThrottle, TransformChain, describe_record,
+    tolerate,
 };
 use crate::config::ErrorTolerance;
 use crate::herder::{ConnectorState, TopicTracker};
@@ -114,6 +116,8 @@ impl SinkTaskRunner {
 
     fn run_inner(self) -> Result<(), String> {
         let s = &self.setup;
+        let mut throttle =
+            TaskThrottle::new(&s.limits).map_err(|e| format!("invalid task limits: {e}"))?;
         let mut task = SinkTaskInstance::new(s.plugin.loaded.clone(), &s.instance)
             .map_err(|e| e.to_string())?;
         task.start(&s.task_config)
@@ -131,6 +135,8 @@ impl SinkTaskRunner {
         let mut committed = Positions::new();
         let mut last_flush = Instant::now();
         let mut paused = false;
+        // The consumer's partitions are paused: while the task is paused or throttled.
+        let mut consumer_paused = false;
         let mut undelivered = false;
         // The original message is needed after the transforms by the DLQ and the error log.
         let keep_originals = dead_letter_queue.is_some() || s.connector_config.errors_log_enable;
@@ -140,28 +146,52 @@ impl SinkTaskRunner {
                 break Ok(());
             }
             if last_flush.elapsed() >= s.worker.offset_flush_interval {
-                if let Err(e) = flush_and_commit(&mut task, &consumer, &positions, &mut committed) {
+                if let Err(e) = flush_and_commit(
+                    &mut task,
+                    &consumer,
+                    &positions,
+                    &mut committed,
+                    &mut throttle,
+                ) {
                     break Err(e);
                 }
                 last_flush = Instant::now();
             }
             if s.control.paused() != paused {
                 paused = s.control.paused();
-                let assignment = consumer.assignment().map_err(|e| e.to_string())?;
-                let change = if paused {
-                    consumer.pause(&assignment)
-                } else {
-                    consumer.resume(&assignment)
-                };
-                change.map_err(|e| format!("cannot pause or resume the consumer: {e}"))?;
                 s.status.set(if paused {
                     ConnectorState::Paused
                 } else {
                     ConnectorState::Running
                 });
             }
+            // A throttled task pays for the batches it took like a paused one: its partitions
+            // are paused and it sleeps in steps, then polls (which fetches nothing) so it keeps
+            // its place in the group and serves rebalances, and commits offsets on time.
+            let throttled_for = if paused {
+                Duration::ZERO
+            } else {
+                throttle.remaining()
+            };
+            let throttled = !throttled_for.is_zero();
+            // Re-paused at every throttled step: partitions assigned meanwhile start unpaused.
+            if paused != consumer_paused || throttled {
+                if let Err(e) = set_consumer_paused(&consumer, paused || throttled) {
+                    break Err(e);
+                }
+                consumer_paused = paused || throttled;
+            }
+            if throttled {
+                s.control.sleep(throttled_for.min(THROTTLE_STEP));
+            }
             let mut batch: Vec<PendingRecord> = Vec::new();
-            let mut wait = Duration::from_millis(100);
+            let mut consumed_bytes = 0;
+            let mut consumed_records = 0;
+            let mut wait = if throttled {
+                Duration::ZERO
+            } else {
+                Duration::from_millis(100)
+            };
             while batch.len() < MAX_BATCH {
                 let Some(message) = consumer.poll(wait) else {
                     break;
@@ -175,6 +205,9 @@ impl SinkTaskRunner {
                     }
                     Err(e) => return Err(format!("KAFKA_CONSUME failed: {e}")),
                 };
+                consumed_records += 1;
+                consumed_bytes +=
+                    message.key().map_or(0, <[u8]>::len) + message.payload().map_or(0, <[u8]>::len);
                 positions.insert(
                     (message.topic().to_string(), message.partition()),
                     message.offset() + 1,
@@ -204,10 +237,20 @@ impl SinkTaskRunner {
                     }
                 }
             }
+            if consumed_records > 0 {
+                // The wait is taken at the top of the loop, after the batch is delivered.
+                throttle.records(consumed_records, consumed_bytes);
+            }
             if batch.is_empty() {
                 continue;
             }
-            match self.deliver(batch, &mut chain, &mut task, dead_letter_queue.as_ref()) {
+            match self.deliver(
+                batch,
+                &mut chain,
+                &mut task,
+                dead_letter_queue.as_ref(),
+                &mut throttle,
+            ) {
                 Ok(Delivered::Yes) => {}
                 Ok(Delivered::StoppedWhileRetrying) => {
                     undelivered = true;
@@ -218,7 +261,13 @@ impl SinkTaskRunner {
         };
         // Offsets of a batch that was never put must not be committed: skip the final commit.
         let commit = if result.is_ok() && !undelivered {
-            flush_and_commit(&mut task, &consumer, &positions, &mut committed)
+            flush_and_commit(
+                &mut task,
+                &consumer,
+                &positions,
+                &mut committed,
+                &mut throttle,
+            )
         } else {
             Ok(())
         };
@@ -329,6 +378,7 @@ impl SinkTaskRunner {
         chain: &mut TransformChain,
         task: &mut SinkTaskInstance,
         dead_letter_queue: Option<&DeadLetterQueue>,
+        throttle: &mut TaskThrottle,
     ) -> Result<Delivered, String> {
         let s = &self.setup;
         let (records, origins): (Vec<_>, Vec<_>) = batch
@@ -342,7 +392,8 @@ impl SinkTaskRunner {
                 .collect()
         } else {
             let mut kept = Vec::with_capacity(records.len());
-            for (outcome, (offset, original)) in chain.apply(records)?.into_iter().zip(origins) {
+            let outcomes = throttle.time(|| chain.apply(records))?;
+            for (outcome, (offset, original)) in outcomes.into_iter().zip(origins) {
                 match outcome {
                     Ok(Some(record)) => kept.push((record, offset)),
                     Ok(None) => {}
@@ -355,7 +406,7 @@ impl SinkTaskRunner {
             return Ok(Delivered::Yes);
         }
         match RetryPolicy::for_task_calls(&s.connector_config)
-            .run(&s.control, "put", || task.put(&batch))
+            .run(&s.control, "put", || throttle.time(|| task.put(&batch)))
         {
             Ok(()) => Ok(Delivered::Yes),
             Err(RetryError::Stopped(_)) => Ok(Delivered::StoppedWhileRetrying),
@@ -383,12 +434,24 @@ fn is_transient(e: &rdkafka::error::KafkaError) -> bool {
     )
 }
 
+/// Pause or resume fetching from every partition currently assigned to `consumer`.
+fn set_consumer_paused(consumer: &BaseConsumer, paused: bool) -> Result<(), String> {
+    let assignment = consumer.assignment().map_err(|e| e.to_string())?;
+    let change = if paused {
+        consumer.pause(&assignment)
+    } else {
+        consumer.resume(&assignment)
+    };
+    change.map_err(|e| format!("cannot pause or resume the consumer: {e}"))
+}
+
 /// Flush the plugin up to `positions` and commit those offsets for partitions still assigned.
 fn flush_and_commit(
     task: &mut SinkTaskInstance,
     consumer: &BaseConsumer,
     positions: &Positions,
     committed: &mut Positions,
+    throttle: &mut TaskThrottle,
 ) -> Result<(), String> {
     let assignment = consumer.assignment().map_err(|e| e.to_string())?;
     let owned: Vec<((String, i32), i64)> = positions
@@ -404,7 +467,8 @@ fn flush_and_commit(
         .iter()
         .map(|((t, p), o)| (t.clone(), *p, *o))
         .collect();
-    task.flush(&flush)
+    throttle
+        .time(|| task.flush(&flush))
         .map_err(|e| format!("flush failed: {e}"))?;
     let mut list = TopicPartitionList::new();
     for ((topic, partition), offset) in &owned {

@@ -12,8 +12,10 @@ use rdkafka::producer::{BaseRecord, DeliveryResult, Producer, ProducerContext, T
 use rdkafka::{ClientContext, error::KafkaError, types::RDKafkaErrorCode};
 use wasm_connect_data::{OffsetMap, offset_map_to_json};
 
+use super::throttle::THROTTLE_STEP;
 use super::{
-    RecordError, RetryError, RetryPolicy, TaskSetup, TransformChain, describe_record, tolerate,
+    RecordError, RetryError, RetryPolicy, TaskSetup, TaskThrottle, TransformChain, describe_record,
+    tolerate,
 };
 use crate::herder::{ConnectorState, TopicTracker};
 use crate::kafka::client_config;
@@ -121,6 +123,8 @@ impl SourceTaskRunner {
 
     fn run_inner(self) -> Result<(), String> {
         let s = &self.setup;
+        let mut throttle =
+            TaskThrottle::new(&s.limits).map_err(|e| format!("invalid task limits: {e}"))?;
         let mut task = SourceTaskInstance::new(s.plugin.loaded.clone(), &s.instance)
             .map_err(|e| e.to_string())?;
         task.start(&s.task_config)
@@ -163,7 +167,7 @@ impl SourceTaskRunner {
                 break Err(error);
             }
             if last_flush.elapsed() >= s.worker.offset_flush_interval {
-                self.commit_offsets(&mut task, &mut submitted)?;
+                self.commit_offsets(&mut task, &mut submitted, &mut throttle)?;
                 last_flush = Instant::now();
             }
             if s.control.paused() {
@@ -177,12 +181,19 @@ impl SourceTaskRunner {
                 s.status.set(ConnectorState::Running);
                 paused = false;
             }
+            // Pay for the previous batches before polling again, in steps so offsets are still
+            // committed on time.
+            let throttled_for = throttle.remaining();
+            if !throttled_for.is_zero() {
+                s.control.sleep(throttled_for.min(THROTTLE_STEP));
+                continue;
+            }
             if submitted.in_flight >= MAX_IN_FLIGHT {
                 submitted.committable();
                 s.control.sleep(Duration::from_millis(5));
                 continue;
             }
-            let batch = match poll_retry.run(&s.control, "poll", || task.poll()) {
+            let batch = match poll_retry.run(&s.control, "poll", || throttle.time(|| task.poll())) {
                 Ok(batch) => batch,
                 Err(RetryError::Stopped(_)) => break Ok(()),
                 Err(e) => break Err(format!("TASK_POLL failed ({}): {e}", s.plugin.name())),
@@ -195,14 +206,20 @@ impl SourceTaskRunner {
                 continue;
             }
             idle_polls = 0;
-            if let Err(e) = self.send_batch(
+            let polled = batch.len();
+            match self.send_batch(
                 batch,
                 &mut chain,
                 &producer,
                 &mut submitted,
                 (&mut topics, &mut active_topics),
+                &mut throttle,
             ) {
-                break Err(e);
+                // The wait is taken at the top of the loop.
+                Ok(produced_bytes) => {
+                    throttle.records(polled, produced_bytes);
+                }
+                Err(e) => break Err(e),
             }
         };
         // Graceful stop (or failure): wait for acknowledgements, then commit what was acknowledged.
@@ -213,13 +230,14 @@ impl SourceTaskRunner {
         if let Err(e) = producer.flush(flush_timeout) {
             tracing::warn!("producer flush on shutdown: {e}");
         }
-        let commit = self.commit_offsets(&mut task, &mut submitted);
+        let commit = self.commit_offsets(&mut task, &mut submitted, &mut throttle);
         let _ = task.stop();
         result?;
         commit?;
         take_failure(&failure).map_or(Ok(()), Err)
     }
 
+    /// Transform, convert and produce a polled batch; the serialized key and value bytes produced.
     fn send_batch(
         &self,
         batch: Vec<PolledRecord>,
@@ -227,7 +245,8 @@ impl SourceTaskRunner {
         producer: &ThreadedProducer<AckContext>,
         submitted: &mut SubmittedRecords,
         (topics, active_topics): (&mut TopicCreator, &mut TopicTracker),
-    ) -> Result<(), String> {
+        throttle: &mut TaskThrottle,
+    ) -> Result<usize, String> {
         let s = &self.setup;
         let task_name = s.task_name();
         let (records, positions): (Vec<_>, Vec<_>) = batch
@@ -237,8 +256,9 @@ impl SourceTaskRunner {
         let outcomes = if chain.is_empty() {
             records.into_iter().map(|r| Ok(Some(r))).collect()
         } else {
-            chain.apply(records)?
+            throttle.time(|| chain.apply(records))?
         };
+        let mut produced_bytes = 0;
         for (outcome, (partition, offset)) in outcomes.into_iter().zip(positions) {
             // A tenant's records go only to its topics, whatever the plugin or a transform
             // (RegexRouter) chose: a record routed outside is an error, never written.
@@ -365,14 +385,16 @@ impl SourceTaskRunner {
                 }
             }
             submitted.submit(&partition, offset, acked);
+            produced_bytes += key.as_ref().map_or(0, Vec::len) + value.as_ref().map_or(0, Vec::len);
         }
-        Ok(())
+        Ok(produced_bytes)
     }
 
     fn commit_offsets(
         &self,
         task: &mut SourceTaskInstance,
         submitted: &mut SubmittedRecords,
+        throttle: &mut TaskThrottle,
     ) -> Result<(), String> {
         let offsets = submitted.committable();
         if offsets.is_empty() {
@@ -383,7 +405,8 @@ impl SourceTaskRunner {
             .put(&self.setup.connector, &offsets)
             .map_err(|e| format!("cannot commit source offsets: {e}"))?;
         tracing::debug!(partitions = offsets.len(), "committed source offsets");
-        task.commit()
+        throttle
+            .time(|| task.commit())
             .map_err(|e| format!("task commit failed: {e}"))
     }
 }
