@@ -199,7 +199,7 @@ mod tests {
     #[test]
     fn a_registry_without_runtime_refuses_uploads() {
         let registry = PluginRegistry::default();
-        let Err(e) = registry.install(b"\0asm\x0d\x00\x01\x00", 100) else {
+        let Err(e) = registry.install(b"\0asm\x0d\x00\x01\x00", 100, None) else {
             panic!("installed without a runtime");
         };
         assert!(e.to_string().contains("no WebAssembly runtime"), "{e}");

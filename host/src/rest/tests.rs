@@ -29,6 +29,10 @@ struct MemoryHerder {
     topics_reset: Mutex<Vec<String>>,
     /// Uploaded components.
     uploads: Mutex<Vec<Vec<u8>>>,
+    /// Tenants (off unless a test turns tenancy on).
+    tenants: Arc<crate::tenancy::TenantDirectory>,
+    /// Audit entries recorded.
+    audited: Mutex<Vec<crate::tenancy::AuditEntry>>,
 }
 
 impl MemoryHerder {
@@ -291,7 +295,39 @@ impl Herder for MemoryHerder {
         self.task_status(name, task).map(|_| ())
     }
 
-    fn plugins(&self, connectors_only: bool) -> Vec<PluginInfo> {
+    fn tenants(&self) -> Arc<crate::tenancy::TenantDirectory> {
+        self.tenants.clone()
+    }
+
+    async fn put_tenant(&self, tenant: crate::tenancy::Tenant) -> Result<bool, HerderError> {
+        let created = self.tenants.tenant(&tenant.name).is_none();
+        self.tenants.apply_tenant(&tenant.name.clone(), Some(tenant));
+        Ok(created)
+    }
+
+    async fn create_tenant_key(
+        &self,
+        tenant: &str,
+    ) -> Result<crate::tenancy::IssuedKey, HerderError> {
+        let (id, key) = crate::tenancy::new_key();
+        self.tenants.apply_key(
+            tenant,
+            &id,
+            Some(crate::tenancy::KeyRecord {
+                id: id.clone(),
+                tenant: tenant.into(),
+                sha256: crate::tenancy::hash_key(&key),
+                created: "2026-11-26T08:00:00Z".into(),
+            }),
+        );
+        Ok(crate::tenancy::IssuedKey { id, key })
+    }
+
+    async fn record_audit(&self, entry: crate::tenancy::AuditEntry) {
+        self.audited.lock().unwrap().push(entry);
+    }
+
+    fn plugins(&self, _tenant: Option<&str>, connectors_only: bool) -> Vec<PluginInfo> {
         let mut plugins = vec![PluginInfo {
             class: "CountingSource".into(),
             plugin_type: "source".into(),
@@ -307,7 +343,11 @@ impl Herder for MemoryHerder {
         plugins
     }
 
-    fn plugin_config(&self, plugin: &str) -> Result<Vec<ConfigKeyInfo>, HerderError> {
+    fn plugin_config(
+        &self,
+        _tenant: Option<&str>,
+        plugin: &str,
+    ) -> Result<Vec<ConfigKeyInfo>, HerderError> {
         if plugin != "CountingSource" {
             return Err(HerderError::PluginNotFound(plugin.into()));
         }
@@ -316,6 +356,7 @@ impl Herder for MemoryHerder {
 
     async fn validate_config(
         &self,
+        _tenant: Option<&str>,
         plugin: &str,
         config: ConfigMap,
     ) -> Result<ConfigInfos, HerderError> {
@@ -331,6 +372,7 @@ impl Herder for MemoryHerder {
 
     async fn upload_plugin(
         &self,
+        _tenant: Option<&str>,
         bytes: Vec<u8>,
     ) -> Result<(PluginVersionInfo, bool), HerderError> {
         if bytes.starts_with(b"\0asm") {
@@ -354,7 +396,11 @@ impl Herder for MemoryHerder {
         ))
     }
 
-    fn plugin_versions(&self, name: &str) -> Result<Vec<PluginVersionInfo>, HerderError> {
+    fn plugin_versions(
+        &self,
+        _tenant: Option<&str>,
+        name: &str,
+    ) -> Result<Vec<PluginVersionInfo>, HerderError> {
         if name != "CountingSource" {
             return Err(HerderError::PluginNotFound(name.into()));
         }
@@ -368,7 +414,12 @@ impl Herder for MemoryHerder {
         }])
     }
 
-    async fn delete_plugin_version(&self, name: &str, version: &str) -> Result<(), HerderError> {
+    async fn delete_plugin_version(
+        &self,
+        _tenant: Option<&str>,
+        name: &str,
+        version: &str,
+    ) -> Result<(), HerderError> {
         match (name, version) {
             ("CountingSource", "0.1.0") => Err(HerderError::BadRequest(
                 "Plugin CountingSource comes from embedded:x and cannot be deleted".into(),
@@ -396,10 +447,25 @@ async fn call(
     uri: &str,
     body: Option<&str>,
 ) -> (StatusCode, serde_json::Value) {
-    let request = Request::builder()
+    call_as(app, None, method, uri, body).await
+}
+
+/// [`call`] with `Authorization: Bearer <key>`.
+async fn call_as(
+    app: &Router,
+    key: Option<&str>,
+    method: Method,
+    uri: &str,
+    body: Option<&str>,
+) -> (StatusCode, serde_json::Value) {
+    let mut request = Request::builder()
         .method(method)
         .uri(uri)
-        .header("content-type", "application/json")
+        .header("content-type", "application/json");
+    if let Some(key) = key {
+        request = request.header("authorization", format!("Bearer {key}"));
+    }
+    let request = request
         .body(
             body.map(|b| Body::from(b.to_string()))
                 .unwrap_or_else(Body::empty),
@@ -1085,4 +1151,112 @@ fn plugin_names_match_like_kafka() {
     ));
     assert!(same_plugin("CountingSource", "CountingSource"));
     assert!(!same_plugin("FileStreamSink", "FileStreamSource"));
+}
+
+const ADMIN: &str = "admin-key-0123456789";
+
+/// A herder with tenancy on, tenants `a` (prefix `a.`) and `b`, and a key for each.
+async fn tenanted() -> (Router, Arc<MemoryHerder>, String, String) {
+    let herder = MemoryHerder {
+        tenants: Arc::new(crate::tenancy::TenantDirectory::enabled(ADMIN)),
+        ..MemoryHerder::default()
+    };
+    let (app, herder) = app(herder);
+    let mut keys = Vec::new();
+    for t in ["a", "b"] {
+        let body = format!(r#"{{"name": "{t}", "topic.prefixes": ["{t}."], "quotas": {{"connectors": 5}}}}"#);
+        let (status, json) = call_as(&app, Some(ADMIN), Method::POST, "/admin/tenants", Some(&body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{json}");
+        assert_eq!(json["topic.prefixes"], json!([format!("{t}.")]));
+        let (status, json) = call_as(&app, Some(ADMIN), Method::POST, &format!("/admin/tenants/{t}/keys"), None).await;
+        assert_eq!(status, StatusCode::CREATED, "{json}");
+        keys.push(json["key"].as_str().unwrap().to_string());
+    }
+    let b = keys.pop().unwrap();
+    let a = keys.pop().unwrap();
+    (app, herder, a, b)
+}
+
+#[tokio::test]
+async fn tenancy_needs_a_key_and_keeps_admin_routes_for_the_admin() {
+    let (app, _, a, _) = tenanted().await;
+    let (status, json) = call(&app, Method::GET, "/connectors", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(json["message"].as_str().unwrap().contains("Authorization: Bearer"), "{json}");
+    let (status, _) = call_as(&app, Some("wrong"), Method::GET, "/connectors", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // Health and the root stay open.
+    assert_eq!(call(&app, Method::GET, "/health", None).await.0, StatusCode::OK);
+    for (method, uri) in [
+        (Method::GET, "/admin/tenants"),
+        (Method::GET, "/admin/tenants/b"),
+        (Method::POST, "/admin/tenants/b/keys"),
+        (Method::GET, "/admin/audit"),
+        (Method::GET, "/admin/loggers"),
+    ] {
+        let (status, json) = call_as(&app, Some(&a), method, uri, None).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{uri}: {json}");
+    }
+    let (status, json) = call_as(&app, Some(ADMIN), Method::GET, "/admin/tenants", None).await;
+    assert_eq!((status, json), (StatusCode::OK, json!(["a", "b"])));
+    let (status, json) = call_as(&app, Some(ADMIN), Method::GET, "/admin/tenants/a", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json["keys"].as_array().unwrap().len(), 1);
+    assert!(json["keys"][0].get("key").is_none(), "keys are never shown again: {json}");
+    let (status, json) = call_as(&app, Some(ADMIN), Method::POST, "/admin/tenants", Some(r#"{"name": "a"}"#)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{json}");
+    let (status, json) = call_as(&app, Some(ADMIN), Method::POST, "/admin/tenants", Some(r#"{"name": "c", "quota": 1}"#)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(json["message"].as_str().unwrap().contains("unknown field `quota`"), "{json}");
+    let (status, _) = call_as(&app, Some(ADMIN), Method::PUT, "/admin/tenants/c", Some(r#"{"name": "d"}"#)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn tenants_see_only_their_own_connectors_by_their_own_names() {
+    let (app, herder, a, b) = tenanted().await;
+    let body = r#"{"name": "src", "config": {"connector.class": "CountingSource", "topic": "a.t"}}"#;
+    let (status, json) = call_as(&app, Some(&a), Method::POST, "/connectors", Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{json}");
+    assert_eq!(json["name"], "src");
+    assert_eq!(json["config"]["name"], "src");
+    // Inside the cluster the connector is a/src.
+    assert_eq!(herder.connector_names(), ["a/src"]);
+    let (_, json) = call_as(&app, Some(&a), Method::GET, "/connectors?expand=status&expand=info", None).await;
+    assert_eq!(json["src"]["status"]["name"], "src", "{json}");
+    assert_eq!(json["src"]["info"]["tasks"][0]["connector"], "src", "{json}");
+    let (_, json) = call_as(&app, Some(&a), Method::GET, "/connectors/src/config", None).await;
+    assert_eq!(json["name"], "src");
+    let (_, json) = call_as(&app, Some(&a), Method::GET, "/connectors/src/tasks", None).await;
+    assert_eq!(json[0]["id"]["connector"], "src", "{json}");
+    // Tenant b sees nothing of it: not in the list, and every path is a 404 naming only what b asked.
+    let (_, json) = call_as(&app, Some(&b), Method::GET, "/connectors", None).await;
+    assert_eq!(json, json!([]));
+    for (method, uri) in [
+        (Method::GET, "/connectors/src"),
+        (Method::GET, "/connectors/src/status"),
+        (Method::GET, "/connectors/src/config"),
+        (Method::GET, "/connectors/src/offsets"),
+        (Method::PUT, "/connectors/src/pause"),
+        (Method::POST, "/connectors/src/restart"),
+        (Method::DELETE, "/connectors/src"),
+        (Method::GET, "/connectors/a%2Fsrc"),
+    ] {
+        let (status, json) = call_as(&app, Some(&b), method, uri, None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}: {json}");
+        assert!(!json.to_string().contains("a/"), "{uri} leaks a's name: {json}");
+    }
+    // A tenant cannot name another tenant's connector with '/'.
+    let (status, _) = call_as(&app, Some(&b), Method::PUT, "/connectors/a%2Fsrc/config", Some(r#"{"connector.class": "CountingSource"}"#)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(herder.connector_names(), ["a/src"]);
+    // The admin addresses it by its qualified name.
+    let (status, json) = call_as(&app, Some(ADMIN), Method::GET, "/connectors/a%2Fsrc/status", None).await;
+    assert_eq!((status, json["name"].clone()), (StatusCode::OK, json!("a/src")));
+    // Changes are audited with the tenant and key id.
+    let audited = herder.audited.lock().unwrap().clone();
+    let create = audited.iter().find(|e| e.action == "connector.create").unwrap();
+    assert_eq!((create.tenant.as_deref(), create.target.as_str()), (Some("a"), "src"));
+    assert_ne!(create.key_id, "admin");
+    assert!(audited.iter().any(|e| e.action == "tenant.key.create" && e.key_id == "admin"));
 }
