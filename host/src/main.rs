@@ -78,6 +78,10 @@ enum Command {
     Connectors(wasm_connect::cli::ConnectorsArgs),
     /// Inspect the plugins of a running worker through its REST API.
     Plugins(wasm_connect::cli::PluginsArgs),
+    /// Manage the tenants of a multi-tenant worker and their API keys (admin key).
+    Tenants(wasm_connect::cli::TenantsArgs),
+    /// Show the audit log of a multi-tenant worker (admin key).
+    Audit(wasm_connect::cli::AuditArgs),
 }
 
 /// Cancel `token` on SIGTERM or SIGINT.
@@ -170,6 +174,12 @@ async fn main() -> ExitCode {
             return client_exit(tokio::task::spawn_blocking(move || args.run()).await);
         }
         Command::Plugins(args) => {
+            return client_exit(tokio::task::spawn_blocking(move || args.run()).await);
+        }
+        Command::Tenants(args) => {
+            return client_exit(tokio::task::spawn_blocking(move || args.run()).await);
+        }
+        Command::Audit(args) => {
             return client_exit(tokio::task::spawn_blocking(move || args.run()).await);
         }
     };

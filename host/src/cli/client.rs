@@ -65,11 +65,42 @@ pub enum ClientError {
     },
 }
 
+/// An API key, sent as `Authorization: Bearer KEY`. Its `Debug` output hides the key, so it
+/// never shows up in a log line or a panic message.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(String);
+
+impl Token {
+    /// A key from its text: non-empty, visible ASCII without spaces (so it fits in an HTTP
+    /// header). The error never quotes the key.
+    pub fn new(key: &str) -> Result<Token, String> {
+        if key.is_empty() {
+            return Err("the key is empty".into());
+        }
+        if !key.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err("the key must be visible ASCII characters without spaces".into());
+        }
+        Ok(Token(key.to_string()))
+    }
+
+    /// The `Authorization` header's value.
+    fn header_value(&self) -> String {
+        format!("Bearer {}", self.0)
+    }
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Token(<redacted>)")
+    }
+}
+
 /// A client of one worker's REST API.
 #[derive(Debug)]
 pub struct Client {
     base: Url,
     agent: ureq::Agent,
+    token: Option<Token>,
 }
 
 impl Client {
@@ -84,7 +115,15 @@ impl Client {
         Client {
             base,
             agent: ureq::Agent::new_with_config(config),
+            token: None,
         }
+    }
+
+    /// The same client sending `token` as `Authorization: Bearer …` with every request.
+    #[must_use]
+    pub fn with_token(mut self, token: Option<Token>) -> Client {
+        self.token = token;
+        self
     }
 
     /// The worker's base URL.
@@ -117,24 +156,15 @@ impl Client {
     ) -> Result<Answer, ClientError> {
         let url = self.endpoint(segments, query);
         let url = url.as_str();
-        let accept = ("Accept", "application/json");
         let result = match (method, body) {
-            (Method::Get, _) => self.agent.get(url).header(accept.0, accept.1).call(),
-            (Method::Delete, _) => self.agent.delete(url).header(accept.0, accept.1).call(),
-            (Method::Post, Some(b)) => self.agent.post(url).header(accept.0, accept.1).send_json(b),
-            (Method::Post, None) => self.agent.post(url).header(accept.0, accept.1).send_empty(),
-            (Method::Put, Some(b)) => self.agent.put(url).header(accept.0, accept.1).send_json(b),
-            (Method::Put, None) => self.agent.put(url).header(accept.0, accept.1).send_empty(),
-            (Method::Patch, Some(b)) => self
-                .agent
-                .patch(url)
-                .header(accept.0, accept.1)
-                .send_json(b),
-            (Method::Patch, None) => self
-                .agent
-                .patch(url)
-                .header(accept.0, accept.1)
-                .send_empty(),
+            (Method::Get, _) => self.headers(self.agent.get(url)).call(),
+            (Method::Delete, _) => self.headers(self.agent.delete(url)).call(),
+            (Method::Post, Some(b)) => self.headers(self.agent.post(url)).send_json(b),
+            (Method::Post, None) => self.headers(self.agent.post(url)).send_empty(),
+            (Method::Put, Some(b)) => self.headers(self.agent.put(url)).send_json(b),
+            (Method::Put, None) => self.headers(self.agent.put(url)).send_empty(),
+            (Method::Patch, Some(b)) => self.headers(self.agent.patch(url)).send_json(b),
+            (Method::Patch, None) => self.headers(self.agent.patch(url)).send_empty(),
         };
         self.read(result)
     }
@@ -162,12 +192,19 @@ impl Client {
     ) -> Result<Answer, ClientError> {
         let url = self.endpoint(segments, &[]);
         let result = self
-            .agent
-            .post(url.as_str())
-            .header("Accept", "application/json")
+            .headers(self.agent.post(url.as_str()))
             .header("Content-Type", content_type)
             .send(bytes);
         self.read(result)
+    }
+
+    /// The headers of every request: `Accept: application/json`, and the key if there is one.
+    fn headers<B>(&self, request: ureq::RequestBuilder<B>) -> ureq::RequestBuilder<B> {
+        let request = request.header("Accept", "application/json");
+        match &self.token {
+            Some(token) => request.header("Authorization", token.header_value()),
+            None => request,
+        }
     }
 
     fn unreachable(&self, error: &ureq::Error) -> ClientError {
@@ -290,6 +327,19 @@ mod tests {
             message: "Connector x not found".into(),
         };
         assert_eq!(error.to_string(), "Connector x not found (HTTP 404)");
+    }
+
+    #[test]
+    fn tokens_are_checked_and_never_shown() {
+        let token = Token::new("s3cr3t-KEY_1.x/y+z=").expect("a valid key");
+        assert_eq!(token.header_value(), "Bearer s3cr3t-KEY_1.x/y+z=");
+        assert_eq!(format!("{token:?}"), "Token(<redacted>)");
+        let c = client("http://w:1").with_token(Some(token));
+        assert!(!format!("{c:?}").contains("s3cr3t"), "{c:?}");
+        for bad in ["", "two words", "line\nbreak", "caf\u{e9}"] {
+            let error = Token::new(bad).expect_err(bad);
+            assert!(bad.is_empty() || !error.contains(bad), "{error}");
+        }
     }
 
     #[test]

@@ -1,9 +1,13 @@
-//! The command-line REST client: `wasm-connect connectors …` and `wasm-connect plugins …` talk
-//! to a running worker's REST API (Kafka Connect's) and print readable tables (`-o table`) or
-//! the worker's JSON answer pretty-printed (`-o json`).
+//! The command-line REST client: `wasm-connect connectors …`, `wasm-connect plugins …`,
+//! `wasm-connect tenants …` and `wasm-connect audit` talk to a running worker's REST API (Kafka
+//! Connect's, plus the `/admin` API of multi-tenant workers) and print readable tables
+//! (`-o table`) or the worker's JSON answer pretty-printed (`-o json`). With an API key
+//! (`--token`, `--token-file` or `$WASM_CONNECT_TOKEN`) every request carries
+//! `Authorization: Bearer KEY`; the key itself is never printed.
 //!
-//! [`ConnectorsArgs::run`] and [`PluginsArgs::run`] return the process exit code ([`EXIT_OK`],
-//! [`EXIT_API_ERROR`], [`EXIT_USAGE`], [`EXIT_UNREACHABLE`]); they never exit themselves.
+//! [`ConnectorsArgs::run`], [`PluginsArgs::run`], [`TenantsArgs::run`] and [`AuditArgs::run`]
+//! return the process exit code ([`EXIT_OK`], [`EXIT_API_ERROR`], [`EXIT_USAGE`],
+//! [`EXIT_UNREACHABLE`]); they never exit themselves.
 
 mod client;
 mod files;
@@ -16,13 +20,17 @@ use clap::{Args, Subcommand, ValueEnum};
 use serde_json::{Value, json};
 use url::Url;
 
-pub use client::{Answer, Client, ClientError, Method};
+pub use client::{Answer, Client, ClientError, Method, Token};
 pub use files::{
-    ConnectorFile, parse_connector_text, parse_offsets_text, read_connector_file, read_offsets_file,
+    ConnectorFile, TenantFile, parse_connector_text, parse_offsets_text, parse_tenant_text,
+    read_connector_file, read_offsets_file, read_tenant_file, read_token_file,
 };
 
 /// The worker URL used without `--url` and `WASM_CONNECT_URL`.
 pub const DEFAULT_URL: &str = "http://localhost:8083";
+
+/// The environment variable holding the API key used without `--token` and `--token-file`.
+pub const TOKEN_ENV: &str = "WASM_CONNECT_TOKEN";
 
 /// Exit code: success.
 pub const EXIT_OK: u8 = 0;
@@ -37,9 +45,11 @@ pub const EXIT_UNREACHABLE: u8 = 3;
 pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0  success
-  1  the worker answered with an error (HTTP 4xx/5xx; `error: MESSAGE (HTTP CODE)` on stderr),
-     or `plugins validate` found errors in the configuration
-  2  usage error: bad arguments, or a -f/--set file that cannot be read or parsed
+  1  the worker answered with an error (HTTP 4xx/5xx; `error: MESSAGE (HTTP CODE)` on stderr;
+     401: no or an unknown API key, 403: the key may not do this), or `plugins validate` found
+     errors in the configuration
+  2  usage error: bad arguments, a -f/--set/--token-file file that cannot be read or parsed,
+     or an API key that cannot be sent (empty, spaces, non-ASCII)
   3  cannot reach the worker (connection refused, timeout, unknown host)";
 
 /// Output format.
@@ -67,6 +77,54 @@ pub struct ClientOptions {
     /// Output format.
     #[arg(short, long, global = true, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
+    /// API key, sent as `Authorization: Bearer KEY` [env: WASM_CONNECT_TOKEN].
+    ///
+    /// Other users of the machine may see command lines: prefer --token-file or the
+    /// environment.
+    #[arg(long, global = true, value_name = "KEY", conflicts_with = "token_file")]
+    pub token: Option<SecretArg>,
+    /// File holding the API key (surrounding whitespace trimmed).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub token_file: Option<PathBuf>,
+}
+
+/// A secret given on the command line (`--token`), checked only when it is used, so that no
+/// error quotes it (clap's would); its `Debug` output hides it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretArg(String);
+
+impl From<String> for SecretArg {
+    fn from(value: String) -> SecretArg {
+        SecretArg(value)
+    }
+}
+
+impl std::fmt::Debug for SecretArg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretArg(<redacted>)")
+    }
+}
+
+impl ClientOptions {
+    /// The API key to send: `--token`, else the content of `--token-file`, else `env_token`
+    /// (the value of [`TOKEN_ENV`]; empty means unset), else none. The error names where the bad
+    /// key came from, never the key.
+    pub fn resolve_token(&self, env_token: Option<&str>) -> Result<Option<Token>, String> {
+        if let Some(SecretArg(key)) = &self.token {
+            return Token::new(key)
+                .map(Some)
+                .map_err(|message| format!("bad --token: {message}"));
+        }
+        if let Some(path) = &self.token_file {
+            return read_token_file(path).map(Some);
+        }
+        match env_token {
+            Some(key) if !key.is_empty() => Token::new(key)
+                .map(Some)
+                .map_err(|message| format!("bad ${TOKEN_ENV}: {message}")),
+            _ => Ok(None),
+        }
+    }
 }
 
 /// A worker URL: `http` or `https`, with a host.
@@ -245,6 +303,89 @@ pub enum PluginsCommand {
     },
 }
 
+/// `wasm-connect tenants …`: manage the tenants of a multi-tenant worker (with the admin key).
+#[derive(Args, Debug)]
+#[command(after_help = EXIT_CODES_HELP)]
+pub struct TenantsArgs {
+    /// Where and how.
+    #[command(flatten)]
+    pub options: ClientOptions,
+    /// What.
+    #[command(subcommand)]
+    pub command: TenantsCommand,
+}
+
+/// `wasm-connect tenants` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum TenantsCommand {
+    /// List tenants.
+    List,
+    /// Show a tenant's settings, quotas and API key ids.
+    Get {
+        /// Tenant name.
+        name: String,
+    },
+    /// Create a tenant from a file: JSON (`{"name", "topic.prefixes", "fs.root", "http.hosts",
+    /// "quotas": {…}}`) or `.properties` (`topic.prefixes=a.,b.`, `quotas.tasks=20`).
+    Create {
+        /// The tenant file.
+        #[arg(short, long)]
+        file: PathBuf,
+    },
+    /// Replace a tenant's settings (or create it) from a file; a name in the file must match.
+    Update {
+        /// Tenant name.
+        name: String,
+        /// The tenant file (JSON or `.properties`).
+        #[arg(short, long)]
+        file: PathBuf,
+    },
+    /// Delete a tenant (refused while it owns connectors or plugins).
+    Delete {
+        /// Tenant name.
+        name: String,
+    },
+    /// Create or delete a tenant's API keys.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Keys {
+        /// What.
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+}
+
+/// `wasm-connect tenants keys` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum KeysCommand {
+    /// Create an API key and print it: the worker shows it only this once.
+    Create {
+        /// Tenant name.
+        tenant: String,
+    },
+    /// Delete (revoke) an API key.
+    Delete {
+        /// Tenant name.
+        tenant: String,
+        /// The key's id (as `tenants get` lists them).
+        id: String,
+    },
+}
+
+/// `wasm-connect audit`: the worker's audit log (with the admin key), newest last.
+#[derive(Args, Debug)]
+#[command(after_help = EXIT_CODES_HELP)]
+pub struct AuditArgs {
+    /// Where and how.
+    #[command(flatten)]
+    pub options: ClientOptions,
+    /// Only the entries of this tenant.
+    #[arg(long)]
+    pub tenant: Option<String>,
+    /// At most this many entries, the newest (default: the worker's).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: Option<u32>,
+}
+
 /// Why a command failed, and so its exit code.
 #[derive(Debug)]
 enum Failure {
@@ -260,9 +401,10 @@ impl From<ClientError> for Failure {
     }
 }
 
-/// What a command prints on stdout and its exit code.
+/// What a command prints on stdout, a warning for stderr, and its exit code.
 struct Report {
     text: String,
+    warning: Option<String>,
     code: u8,
 }
 
@@ -270,6 +412,7 @@ impl Report {
     fn ok(text: impl Into<String>) -> Report {
         Report {
             text: text.into(),
+            warning: None,
             code: EXIT_OK,
         }
     }
@@ -286,6 +429,9 @@ fn finish(outcome: Outcome, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                 let _ = writeln!(out, "{}", report.text);
             }
             let _ = out.flush();
+            if let Some(warning) = report.warning {
+                let _ = writeln!(err, "warning: {warning}");
+            }
             report.code
         }
         Err(failure) => {
@@ -327,34 +473,79 @@ fn confirm(format: OutputFormat, answer: &Answer, message: String) -> Report {
     }
 }
 
-/// Run `execute` with a client for `options`, print its outcome; the exit code.
+/// A client command: its options, and what it does with a client.
+trait ClientCommand {
+    fn options(&self) -> &ClientOptions;
+    fn execute(&self, client: &Client, format: OutputFormat) -> Outcome;
+}
+
+/// The value of [`TOKEN_ENV`].
+fn env_token() -> Option<String> {
+    std::env::var(TOKEN_ENV).ok()
+}
+
+/// Run `command` with a client for its options (`env_token`: the value of [`TOKEN_ENV`]), print
+/// its outcome; the exit code. A 401 to a request without a key adds a hint.
 fn run_command(
-    options: &ClientOptions,
+    command: &impl ClientCommand,
+    env_token: Option<&str>,
     out: &mut dyn Write,
     err: &mut dyn Write,
-    execute: impl FnOnce(&Client, OutputFormat) -> Outcome,
 ) -> u8 {
-    let client = Client::new(options.url.clone());
-    finish(execute(&client, options.output), out, err)
+    let options = command.options();
+    let token = match options.resolve_token(env_token) {
+        Ok(token) => token,
+        Err(message) => return finish(Err(Failure::Usage(message)), out, err),
+    };
+    let anonymous = token.is_none();
+    let client = Client::new(options.url.clone()).with_token(token);
+    let outcome = command.execute(&client, options.output);
+    let unauthenticated = anonymous
+        && matches!(
+            outcome,
+            Err(Failure::Client(ClientError::Api { status: 401, .. }))
+        );
+    let code = finish(outcome, out, err);
+    if unauthenticated {
+        let _ = writeln!(
+            err,
+            "hint: the worker wants an API key: --token-file PATH, --token KEY or ${TOKEN_ENV}"
+        );
+    }
+    code
 }
 
 fn connector_file(path: &Path) -> Result<ConnectorFile, Failure> {
     read_connector_file(path).map_err(Failure::Usage)
 }
 
-impl ConnectorsArgs {
-    /// Run the command against the worker, printing on stdout and stderr; the exit code.
-    #[must_use]
-    pub fn run(&self) -> u8 {
-        self.run_with(&mut std::io::stdout().lock(), &mut std::io::stderr().lock())
-    }
+/// `run` and `run_with` of a [`ClientCommand`].
+macro_rules! runnable {
+    ($args:ty) => {
+        impl $args {
+            /// Run the command against the worker, printing on stdout and stderr; the exit code.
+            #[must_use]
+            pub fn run(&self) -> u8 {
+                self.run_with(&mut std::io::stdout().lock(), &mut std::io::stderr().lock())
+            }
 
-    /// Run the command, printing results on `out` and errors on `err`; the exit code.
-    #[must_use]
-    pub fn run_with(&self, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-        run_command(&self.options, out, err, |client, format| {
-            self.execute(client, format)
-        })
+            /// Run the command, printing results on `out` and errors on `err`; the exit code.
+            #[must_use]
+            pub fn run_with(&self, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+                run_command(self, env_token().as_deref(), out, err)
+            }
+        }
+    };
+}
+
+runnable!(ConnectorsArgs);
+runnable!(PluginsArgs);
+runnable!(TenantsArgs);
+runnable!(AuditArgs);
+
+impl ClientCommand for ConnectorsArgs {
+    fn options(&self) -> &ClientOptions {
+        &self.options
     }
 
     fn execute(&self, client: &Client, format: OutputFormat) -> Outcome {
@@ -511,19 +702,9 @@ fn message_of(answer: &Answer, fallback: &str) -> String {
         .to_string()
 }
 
-impl PluginsArgs {
-    /// Run the command against the worker, printing on stdout and stderr; the exit code.
-    #[must_use]
-    pub fn run(&self) -> u8 {
-        self.run_with(&mut std::io::stdout().lock(), &mut std::io::stderr().lock())
-    }
-
-    /// Run the command, printing results on `out` and errors on `err`; the exit code.
-    #[must_use]
-    pub fn run_with(&self, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-        run_command(&self.options, out, err, |client, format| {
-            self.execute(client, format)
-        })
+impl ClientCommand for PluginsArgs {
+    fn options(&self) -> &ClientOptions {
+        &self.options
     }
 
     fn execute(&self, client: &Client, format: OutputFormat) -> Outcome {
@@ -595,6 +776,126 @@ impl PluginsArgs {
     }
 }
 
+fn tenant_file(path: &Path) -> Result<TenantFile, Failure> {
+    read_tenant_file(path).map_err(Failure::Usage)
+}
+
+impl ClientCommand for TenantsArgs {
+    fn options(&self) -> &ClientOptions {
+        &self.options
+    }
+
+    fn execute(&self, client: &Client, format: OutputFormat) -> Outcome {
+        use TenantsCommand as T;
+        match &self.command {
+            T::List => {
+                let answer = client.call(Method::Get, &["admin", "tenants"], &[], None)?;
+                Ok(show(format, &answer, render::tenant_list))
+            }
+            T::Get { name } => {
+                let answer = client.call(Method::Get, &["admin", "tenants", name], &[], None)?;
+                Ok(show(format, &answer, render::tenant))
+            }
+            T::Create { file } => {
+                let parsed = tenant_file(file)?;
+                let name = parsed.name.ok_or_else(|| {
+                    Failure::Usage(format!(
+                        "{} has no tenant name: add a \"name\" key",
+                        file.display()
+                    ))
+                })?;
+                let answer =
+                    client.call(Method::Post, &["admin", "tenants"], &[], Some(&parsed.body))?;
+                Ok(confirm(format, &answer, format!("Created tenant {name}")))
+            }
+            T::Update { name, file } => {
+                let parsed = tenant_file(file)?;
+                if let Some(named) = parsed.name.as_ref().filter(|n| *n != name) {
+                    return Err(Failure::Usage(format!(
+                        "{} is for tenant \"{named}\", not \"{name}\"",
+                        file.display()
+                    )));
+                }
+                let answer = client.call(
+                    Method::Put,
+                    &["admin", "tenants", name],
+                    &[],
+                    Some(&parsed.body),
+                )?;
+                let verb = if answer.status == 201 {
+                    "Created"
+                } else {
+                    "Updated"
+                };
+                Ok(confirm(format, &answer, format!("{verb} tenant {name}")))
+            }
+            T::Delete { name } => {
+                let answer = client.call(Method::Delete, &["admin", "tenants", name], &[], None)?;
+                Ok(confirm(format, &answer, format!("Deleted tenant {name}")))
+            }
+            T::Keys {
+                command: KeysCommand::Create { tenant },
+            } => {
+                let answer = client.call(
+                    Method::Post,
+                    &["admin", "tenants", tenant, "keys"],
+                    &[],
+                    None,
+                )?;
+                if format == OutputFormat::Json {
+                    return Ok(Report::ok(json_text(&answer)));
+                }
+                let body = answer.body.as_ref().unwrap_or(&Value::Null);
+                let key = body["key"].as_str().ok_or_else(|| ClientError::BadAnswer {
+                    status: answer.status,
+                    message: "no \"key\" in the answer".into(),
+                })?;
+                let id = body["id"].as_str().unwrap_or("?");
+                let mut report = Report::ok(key);
+                report.warning = Some(format!(
+                    "this is key {id} of tenant {tenant}; the worker shows it only this once: \
+                     store it now"
+                ));
+                Ok(report)
+            }
+            T::Keys {
+                command: KeysCommand::Delete { tenant, id },
+            } => {
+                let answer = client.call(
+                    Method::Delete,
+                    &["admin", "tenants", tenant, "keys", id],
+                    &[],
+                    None,
+                )?;
+                Ok(confirm(
+                    format,
+                    &answer,
+                    format!("Deleted key {id} of tenant {tenant}"),
+                ))
+            }
+        }
+    }
+}
+
+impl ClientCommand for AuditArgs {
+    fn options(&self) -> &ClientOptions {
+        &self.options
+    }
+
+    fn execute(&self, client: &Client, format: OutputFormat) -> Outcome {
+        let limit = self.limit.map(|n| n.to_string());
+        let mut query = Vec::new();
+        if let Some(tenant) = &self.tenant {
+            query.push(("tenant", tenant.as_str()));
+        }
+        if let Some(limit) = &limit {
+            query.push(("limit", limit.as_str()));
+        }
+        let answer = client.call(Method::Get, &["admin", "audit"], &query, None)?;
+        Ok(show(format, &answer, render::audit))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -612,6 +913,8 @@ mod tests {
     enum TestCommand {
         Connectors(ConnectorsArgs),
         Plugins(PluginsArgs),
+        Tenants(TenantsArgs),
+        Audit(AuditArgs),
     }
 
     fn parse(args: &[&str]) -> Result<TestCommand, clap::Error> {
@@ -619,12 +922,30 @@ mod tests {
             .map(|c| c.command)
     }
 
+    /// What the canned server received.
+    struct Received {
+        /// `METHOD PATH HTTP/1.1`.
+        line: String,
+        /// Header names (lower case) and values.
+        headers: Vec<(String, String)>,
+        body: String,
+    }
+
+    impl Received {
+        fn header(&self, name: &str) -> Option<&str> {
+            self.headers
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        }
+    }
+
     /// A one-shot HTTP server answering `status` and `body`; returns its URL and a handle
-    /// yielding the request line and body it received.
+    /// yielding the request it received.
     fn canned_server(
         status: u16,
         body: &'static str,
-    ) -> (String, std::thread::JoinHandle<(String, String)>) {
+    ) -> (String, std::thread::JoinHandle<Received>) {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let handle = std::thread::spawn(move || {
@@ -633,16 +954,19 @@ mod tests {
             let mut request_line = String::new();
             reader.read_line(&mut request_line).expect("request line");
             let mut length = 0usize;
+            let mut headers = Vec::new();
             loop {
                 let mut line = String::new();
                 reader.read_line(&mut line).expect("header");
                 if line.trim().is_empty() {
                     break;
                 }
-                if let Some((k, v)) = line.split_once(':')
-                    && k.eq_ignore_ascii_case("content-length")
-                {
-                    length = v.trim().parse().expect("length");
+                if let Some((k, v)) = line.split_once(':') {
+                    let (k, v) = (k.trim().to_ascii_lowercase(), v.trim().to_string());
+                    if k == "content-length" {
+                        length = v.parse().expect("length");
+                    }
+                    headers.push((k, v));
                 }
             }
             let mut request_body = vec![0; length];
@@ -654,20 +978,29 @@ mod tests {
                 body.len()
             )
             .expect("answer");
-            (
-                request_line.trim().to_string(),
-                String::from_utf8_lossy(&request_body).into_owned(),
-            )
+            Received {
+                line: request_line.trim().to_string(),
+                headers,
+                body: String::from_utf8_lossy(&request_body).into_owned(),
+            }
         });
         (url, handle)
     }
 
+    /// Run a command as if `$WASM_CONNECT_TOKEN` were unset: exit code, stdout, stderr.
     fn run(args: &[&str]) -> (u8, String, String) {
+        run_with_env(args, None)
+    }
+
+    /// Run a command with `env_token` as the value of `$WASM_CONNECT_TOKEN`.
+    fn run_with_env(args: &[&str], env_token: Option<&str>) -> (u8, String, String) {
         let mut out = Vec::new();
         let mut err = Vec::new();
         let code = match parse(args).expect("parses") {
-            TestCommand::Connectors(c) => c.run_with(&mut out, &mut err),
-            TestCommand::Plugins(p) => p.run_with(&mut out, &mut err),
+            TestCommand::Connectors(c) => run_command(&c, env_token, &mut out, &mut err),
+            TestCommand::Plugins(p) => run_command(&p, env_token, &mut out, &mut err),
+            TestCommand::Tenants(t) => run_command(&t, env_token, &mut out, &mut err),
+            TestCommand::Audit(a) => run_command(&a, env_token, &mut out, &mut err),
         };
         (
             code,
@@ -739,8 +1072,8 @@ mod tests {
         assert_eq!(code, EXIT_API_ERROR);
         assert_eq!(out, "");
         assert_eq!(err, "error: Connector nope not found (HTTP 404)\n");
-        let (request, _) = server.join().expect("server");
-        assert_eq!(request, "GET /connectors/nope HTTP/1.1");
+        let request = server.join().expect("server");
+        assert_eq!(request.line, "GET /connectors/nope HTTP/1.1");
     }
 
     #[test]
@@ -777,9 +1110,9 @@ mod tests {
             (code, out.as_str()),
             (EXIT_OK, "Created connector src (source)\n")
         );
-        let (request, body) = server.join().expect("server");
-        assert_eq!(request, "POST /connectors HTTP/1.1");
-        let body: Value = serde_json::from_str(&body).expect("JSON body");
+        let request = server.join().expect("server");
+        assert_eq!(request.line, "POST /connectors HTTP/1.1");
+        let body: Value = serde_json::from_str(&request.body).expect("JSON body");
         assert_eq!(
             body,
             json!({"name": "src", "config": {"connector.class": "FileStreamSource", "name": "src"},
@@ -838,13 +1171,13 @@ mod tests {
             ]);
             assert_eq!(code, EXIT_API_ERROR, "{format}");
             assert!(out.contains("tasks.max"), "{out}");
-            let (request, body) = server.join().expect("server");
+            let request = server.join().expect("server");
             assert_eq!(
-                request,
+                request.line,
                 "PUT /connector-plugins/FileStreamSource/config/validate HTTP/1.1"
             );
             assert_eq!(
-                serde_json::from_str::<Value>(&body).ok(),
+                serde_json::from_str::<Value>(&request.body).ok(),
                 Some(json!({"tasks.max": "x"}))
             );
         }
@@ -862,7 +1195,369 @@ mod tests {
             out,
             "{\n  \"offsets\": [\n    {\n      \"partition\": {\n        \"f\": \"a\"\n      },\n      \"offset\": {\n        \"p\": 1\n      }\n    }\n  ]\n}\n"
         );
-        let (request, _) = server.join().expect("server");
-        assert_eq!(request, "GET /connectors/c%2F1/offsets HTTP/1.1");
+        let request = server.join().expect("server");
+        assert_eq!(request.line, "GET /connectors/c%2F1/offsets HTTP/1.1");
+    }
+
+    const SECRET: &str = "s3cr3t-key";
+
+    #[test]
+    fn every_client_command_sends_the_token() {
+        for (args, line) in [
+            (
+                &["connectors", "list"][..],
+                "GET /connectors?expand=status&expand=info HTTP/1.1",
+            ),
+            (
+                &["plugins", "versions", "P"],
+                "GET /connector-plugins/P/versions HTTP/1.1",
+            ),
+            (&["tenants", "list"], "GET /admin/tenants HTTP/1.1"),
+            (
+                &["tenants", "keys", "delete", "a", "k1"],
+                "DELETE /admin/tenants/a/keys/k1 HTTP/1.1",
+            ),
+            (&["audit"], "GET /admin/audit HTTP/1.1"),
+        ] {
+            let (url, server) = canned_server(200, "[]");
+            let mut args = args.to_vec();
+            args.extend(["--url", &url, "--token", SECRET]);
+            let (code, out, err) = run(&args);
+            assert_eq!(code, EXIT_OK, "{args:?}: {err}");
+            assert!(!out.contains(SECRET) && !err.contains(SECRET), "{out}{err}");
+            let request = server.join().expect("server");
+            assert_eq!(request.line, line);
+            assert_eq!(
+                request.header("authorization"),
+                Some("Bearer s3cr3t-key"),
+                "{args:?}"
+            );
+        }
+        let (url, server) = canned_server(200, "[]");
+        let (code, _, _) = run(&["tenants", "list", "--url", &url]);
+        assert_eq!(code, EXIT_OK);
+        assert_eq!(server.join().expect("server").header("authorization"), None);
+    }
+
+    #[test]
+    fn plugin_uploads_send_the_token() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("p.wasm");
+        std::fs::write(&file, b"\0asm").expect("write");
+        let path = file.display().to_string();
+        let (url, server) = canned_server(200, "{}");
+        let (code, _, err) = run(&["plugins", "upload", &path, "--url", &url, "--token", SECRET]);
+        assert_eq!(code, EXIT_OK, "{err}");
+        let request = server.join().expect("server");
+        assert_eq!(request.line, "POST /connector-plugins HTTP/1.1");
+        assert_eq!(request.header("authorization"), Some("Bearer s3cr3t-key"));
+        assert_eq!(request.header("content-type"), Some("application/wasm"));
+    }
+
+    #[test]
+    fn the_token_comes_from_the_flag_the_file_or_the_environment() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let key_file = dir.path().join("key");
+        std::fs::write(&key_file, "from-file\n").expect("write");
+        let key_path = key_file.display().to_string();
+        for (extra, env, expected) in [
+            (&[][..], Some("from-env"), Some("Bearer from-env")),
+            (&[][..], Some(""), None),
+            (
+                &["--token", "from-flag"],
+                Some("from-env"),
+                Some("Bearer from-flag"),
+            ),
+            (
+                &["--token-file", &key_path],
+                Some("from-env"),
+                Some("Bearer from-file"),
+            ),
+            (&["--token-file", &key_path], None, Some("Bearer from-file")),
+        ] {
+            let (url, server) = canned_server(200, "[]");
+            let mut args = vec!["tenants", "list", "--url", &url];
+            args.extend(extra);
+            let (code, _, err) = run_with_env(&args, env);
+            assert_eq!(code, EXIT_OK, "{args:?}: {err}");
+            assert_eq!(
+                server.join().expect("server").header("authorization"),
+                expected,
+                "{args:?} with {env:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn token_and_token_file_exclude_each_other() {
+        let error =
+            parse(&["tenants", "list", "--token", "k", "--token-file", "f"]).expect_err("conflict");
+        assert_eq!(error.exit_code(), i32::from(EXIT_USAGE));
+        let error = parse(&["audit", "--token-file", "f", "--token", "k"]).expect_err("conflict");
+        assert_eq!(error.exit_code(), i32::from(EXIT_USAGE));
+    }
+
+    #[test]
+    fn bad_tokens_exit_2_without_showing_them() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let missing = dir.path().join("missing-key").display().to_string();
+        // A closed port: exit 2 (not 3) shows that no request was tried.
+        let closed = "http://127.0.0.1:1";
+        let (code, _, err) = run(&[
+            "connectors",
+            "list",
+            "--url",
+            closed,
+            "--token-file",
+            &missing,
+        ]);
+        assert_eq!(code, EXIT_USAGE);
+        assert!(
+            err.contains("cannot read") && err.contains("missing-key"),
+            "{err}"
+        );
+        let (code, _, err) = run(&["plugins", "list", "--url", closed, "--token", "s3cr3t key"]);
+        assert_eq!(code, EXIT_USAGE);
+        assert!(
+            err.starts_with("error: bad --token:") && !err.contains("s3cr3t"),
+            "{err}"
+        );
+        let (code, _, err) = run_with_env(&["audit", "--url", closed], Some("s3cr3t\n"));
+        assert_eq!(code, EXIT_USAGE);
+        assert!(
+            err.contains("WASM_CONNECT_TOKEN") && !err.contains("s3cr3t"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn parsed_options_do_not_show_the_token() {
+        let Ok(TestCommand::Connectors(args)) = parse(&["connectors", "list", "--token", SECRET])
+        else {
+            panic!("connectors expected");
+        };
+        let debug = format!("{args:?}");
+        assert!(
+            !debug.contains(SECRET) && debug.contains("redacted"),
+            "{debug}"
+        );
+    }
+
+    #[test]
+    fn a_401_without_a_key_hints_at_the_options() {
+        let answer = r#"{"error_code":401,"message":"An API key is required"}"#;
+        let (url, server) = canned_server(401, answer);
+        let (code, _, err) = run(&["connectors", "list", "--url", &url]);
+        server.join().expect("server");
+        assert_eq!(code, EXIT_API_ERROR);
+        assert_eq!(
+            err,
+            "error: An API key is required (HTTP 401)\n\
+             hint: the worker wants an API key: --token-file PATH, --token KEY or $WASM_CONNECT_TOKEN\n"
+        );
+        let (url, server) = canned_server(401, answer);
+        let (code, _, err) = run(&["connectors", "list", "--url", &url, "--token", "unknown"]);
+        server.join().expect("server");
+        assert_eq!(code, EXIT_API_ERROR);
+        assert_eq!(err, "error: An API key is required (HTTP 401)\n");
+    }
+
+    #[test]
+    fn tenant_commands_parse() {
+        let Ok(TestCommand::Tenants(args)) = parse(&[
+            "tenants",
+            "keys",
+            "delete",
+            "a",
+            "k1",
+            "-o",
+            "json",
+            "--url",
+            "http://w:1",
+        ]) else {
+            panic!("tenants expected");
+        };
+        assert!(matches!(
+            &args.command,
+            TenantsCommand::Keys { command: KeysCommand::Delete { tenant, id } }
+                if tenant == "a" && id == "k1"
+        ));
+        assert_eq!(args.options.output, OutputFormat::Json);
+        assert_eq!(args.options.url.as_str(), "http://w:1/");
+        let Ok(TestCommand::Audit(args)) = parse(&["audit", "--tenant", "a", "--limit", "5"])
+        else {
+            panic!("audit expected");
+        };
+        assert_eq!((args.tenant.as_deref(), args.limit), (Some("a"), Some(5)));
+        for bad in [
+            &["tenants", "keys"][..],
+            &["tenants", "keys", "create"],
+            &["tenants", "create"],
+            &["tenants", "update", "a"],
+            &["audit", "--limit", "0"],
+            &["audit", "--limit", "x"],
+            &["audit", "a"],
+        ] {
+            let error = parse(bad).expect_err("usage error");
+            assert_eq!(error.exit_code(), i32::from(EXIT_USAGE), "{bad:?}");
+        }
+        let help = parse(&["tenants", "keys", "--help"])
+            .expect_err("help")
+            .to_string();
+        assert!(help.contains("Exit codes:"), "{help}");
+    }
+
+    #[test]
+    fn tenants_create_posts_the_properties_as_json() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("a.properties");
+        std::fs::write(
+            &file,
+            "name=a\ntopic.prefixes=a.,shared.a.\nquotas.tasks=20\n",
+        )
+        .expect("write");
+        let path = file.display().to_string();
+        let (url, server) = canned_server(201, r#"{"name":"a","keys":[]}"#);
+        let (code, out, err) = run(&["tenants", "create", "-f", &path, "--url", &url]);
+        assert_eq!(
+            (code, out.as_str()),
+            (EXIT_OK, "Created tenant a\n"),
+            "{err}"
+        );
+        let request = server.join().expect("server");
+        assert_eq!(request.line, "POST /admin/tenants HTTP/1.1");
+        assert_eq!(
+            serde_json::from_str::<Value>(&request.body).ok(),
+            Some(
+                json!({"name": "a", "topic.prefixes": ["a.", "shared.a."], "quotas": {"tasks": 20}})
+            )
+        );
+        let nameless = dir.path().join("nameless.properties");
+        std::fs::write(&nameless, "fs.root=/srv\n").expect("write");
+        let nameless = nameless.display().to_string();
+        let (code, _, err) = run(&[
+            "tenants",
+            "create",
+            "-f",
+            &nameless,
+            "--url",
+            "http://127.0.0.1:1",
+        ]);
+        assert_eq!(code, EXIT_USAGE);
+        assert!(err.contains("no tenant name"), "{err}");
+    }
+
+    #[test]
+    fn tenants_update_checks_the_name_and_tells_created_from_updated() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("a.json");
+        std::fs::write(&file, r#"{"name": "a", "quotas": {"task.cpu.share": 0.5}}"#)
+            .expect("write");
+        let path = file.display().to_string();
+        let (code, _, err) = run(&[
+            "tenants",
+            "update",
+            "b",
+            "-f",
+            &path,
+            "--url",
+            "http://127.0.0.1:1",
+        ]);
+        assert_eq!(code, EXIT_USAGE);
+        assert!(err.contains("is for tenant \"a\", not \"b\""), "{err}");
+        for (status, expected) in [(201, "Created tenant a\n"), (200, "Updated tenant a\n")] {
+            let (url, server) = canned_server(status, r#"{"name":"a"}"#);
+            let (code, out, _) = run(&["tenants", "update", "a", "-f", &path, "--url", &url]);
+            assert_eq!((code, out.as_str()), (EXIT_OK, expected));
+            let request = server.join().expect("server");
+            assert_eq!(request.line, "PUT /admin/tenants/a HTTP/1.1");
+            assert_eq!(
+                serde_json::from_str::<Value>(&request.body).ok(),
+                Some(json!({"name": "a", "quotas": {"task.cpu.share": 0.5}}))
+            );
+        }
+    }
+
+    #[test]
+    fn tenants_delete_reports_a_conflict() {
+        let (url, server) = canned_server(
+            409,
+            r#"{"error_code":409,"message":"Tenant a owns 2 connectors"}"#,
+        );
+        let (code, out, err) = run(&["tenants", "delete", "a", "--url", &url, "--token", "admin"]);
+        assert_eq!((code, out.as_str()), (EXIT_API_ERROR, ""));
+        assert_eq!(err, "error: Tenant a owns 2 connectors (HTTP 409)\n");
+        assert_eq!(
+            server.join().expect("server").line,
+            "DELETE /admin/tenants/a HTTP/1.1"
+        );
+    }
+
+    #[test]
+    fn new_keys_are_printed_with_a_warning_in_table_mode_only() {
+        let answer = r#"{"id":"k9","key":"wck_new-secret"}"#;
+        let (url, server) = canned_server(201, answer);
+        let (code, out, err) = run(&["tenants", "keys", "create", "a", "--url", &url]);
+        assert_eq!(code, EXIT_OK);
+        assert_eq!(out, "wck_new-secret\n");
+        assert!(
+            err.starts_with("warning: ") && err.contains("k9") && err.contains("only this once"),
+            "{err}"
+        );
+        assert_eq!(
+            server.join().expect("server").line,
+            "POST /admin/tenants/a/keys HTTP/1.1"
+        );
+        let (url, server) = canned_server(201, answer);
+        let (code, out, err) = run(&[
+            "tenants", "keys", "create", "a", "--url", &url, "-o", "json",
+        ]);
+        server.join().expect("server");
+        assert_eq!(code, EXIT_OK);
+        assert_eq!(
+            out,
+            "{\n  \"id\": \"k9\",\n  \"key\": \"wck_new-secret\"\n}\n"
+        );
+        assert_eq!(err, "");
+        let (url, server) = canned_server(201, r#"{"id":"k9"}"#);
+        let (code, _, err) = run(&["tenants", "keys", "create", "a", "--url", &url]);
+        server.join().expect("server");
+        assert_eq!(code, EXIT_API_ERROR);
+        assert!(err.contains("no \"key\""), "{err}");
+    }
+
+    #[test]
+    fn audit_passes_its_filters_and_renders_a_table() {
+        let answer = r#"[{"time":"2026-11-26T08:00:00.123Z","tenant":null,"key_id":"admin","action":"tenant.create","target":"a"}]"#;
+        let (url, server) = canned_server(200, answer);
+        let (code, out, _) = run(&["audit", "--tenant", "a b", "--limit", "5", "--url", &url]);
+        assert_eq!(code, EXIT_OK);
+        assert_eq!(
+            out,
+            "TIME                      TENANT  KEY    ACTION         TARGET\n\
+             2026-11-26T08:00:00.123Z  -       admin  tenant.create  a\n"
+        );
+        assert_eq!(
+            server.join().expect("server").line,
+            "GET /admin/audit?tenant=a+b&limit=5 HTTP/1.1"
+        );
+    }
+
+    #[test]
+    fn tenant_get_renders_settings_quotas_and_keys() {
+        let answer = r#"{"name":"a","topic.prefixes":["a."],"quotas":{"tasks":20},"keys":[{"id":"k1","created":"2026-11-26T08:00:00Z"}]}"#;
+        let (url, server) = canned_server(200, answer);
+        let (code, out, _) = run(&["tenants", "get", "a", "--url", &url]);
+        assert_eq!(code, EXIT_OK);
+        assert!(
+            out.starts_with("SETTING ")
+                && out.contains("\ntasks  20\n")
+                && out.contains("\nk1      2026-11-26T08:00:00Z\n"),
+            "{out}"
+        );
+        assert_eq!(
+            server.join().expect("server").line,
+            "GET /admin/tenants/a HTTP/1.1"
+        );
     }
 }

@@ -323,6 +323,107 @@ pub fn offsets(answer: &Value) -> String {
     table(&["PARTITION", "OFFSET"], rows)
 }
 
+/// Quotas in the order they are listed; others follow by name.
+const QUOTA_ORDER: [&str; 7] = [
+    "connectors",
+    "tasks",
+    "plugin.bytes",
+    "task.memory.bytes",
+    "task.records.per.second",
+    "task.bytes.per.second",
+    "task.cpu.share",
+];
+
+/// Tenant settings in the order they are listed; others (but `quotas` and `keys`) follow.
+const TENANT_SETTINGS: [&str; 4] = ["name", "topic.prefixes", "fs.root", "http.hosts"];
+
+/// A setting's value: list items comma-separated, `-` for nothing.
+fn setting(value: &Value) -> String {
+    let shown = match value {
+        Value::Array(items) => items.iter().map(text).collect::<Vec<_>>().join(", "),
+        other => text(other),
+    };
+    if shown.is_empty() { "-".into() } else { shown }
+}
+
+/// `GET /admin/tenants`: NAME, sorted.
+pub fn tenant_list(answer: &Value) -> String {
+    let mut rows: Vec<Vec<String>> = answer
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|name| vec![text(name)])
+        .collect();
+    rows.sort();
+    table(&["NAME"], rows)
+}
+
+/// `GET /admin/tenants/{t}`: its settings (with the keys of its `-f` file), its quotas, its
+/// API keys (ids and creation times; the keys themselves are never shown again).
+pub fn tenant(answer: &Value) -> String {
+    let empty = serde_json::Map::new();
+    let object = answer.as_object().unwrap_or(&empty);
+    let extra = object
+        .keys()
+        .filter(|k| !TENANT_SETTINGS.contains(&k.as_str()) && *k != "quotas" && *k != "keys");
+    let settings = TENANT_SETTINGS
+        .iter()
+        .map(|k| (*k).to_string())
+        .chain(extra.cloned())
+        .map(|k| {
+            let value = setting(&answer[k.as_str()]);
+            vec![k, value]
+        })
+        .collect();
+    let quotas = answer["quotas"].as_object().unwrap_or(&empty);
+    let rank = |name: &str| {
+        QUOTA_ORDER
+            .iter()
+            .position(|q| *q == name)
+            .unwrap_or(QUOTA_ORDER.len())
+    };
+    let mut quota_rows: Vec<(usize, Vec<String>)> = quotas
+        .iter()
+        .map(|(name, limit)| (rank(name), vec![name.clone(), setting(limit)]))
+        .collect();
+    quota_rows.sort();
+    let keys = answer["keys"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|key| vec![text(&key["id"]), text(&key["created"])])
+        .collect();
+    format!(
+        "{}\n\n{}\n\n{}",
+        table(&["SETTING", "VALUE"], settings),
+        table(
+            &["QUOTA", "LIMIT"],
+            quota_rows.into_iter().map(|(_, row)| row).collect()
+        ),
+        table(&["KEY ID", "CREATED"], keys)
+    )
+}
+
+/// `GET /admin/audit`: TIME, TENANT (`-` for the admin), KEY, ACTION, TARGET, in the worker's
+/// order (newest last).
+pub fn audit(answer: &Value) -> String {
+    let rows = answer
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|entry| {
+            vec![
+                text(&entry["time"]),
+                setting(&entry["tenant"]),
+                text(&entry["key_id"]),
+                text(&entry["action"]),
+                text(&entry["target"]),
+            ]
+        })
+        .collect();
+    table(&["TIME", "TENANT", "KEY", "ACTION", "TARGET"], rows)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -476,5 +577,61 @@ mod tests {
              {\"filename\":\"/tmp/in.txt\"}  {\"position\":42}"
         );
         assert_eq!(offsets(&json!({"offsets": []})), "PARTITION  OFFSET");
+    }
+
+    #[test]
+    fn tenant_tables() {
+        assert_eq!(tenant_list(&json!(["b", "a"])), "NAME\na\nb");
+        assert_eq!(tenant_list(&json!([])), "NAME");
+        let answer = json!({
+            "name": "a",
+            "topic.prefixes": ["a.", "shared.a."],
+            "fs.root": "/srv/a",
+            "quotas": {"task.cpu.share": 0.5, "tasks": 20, "connectors": 10, "zz.new": 1},
+            "keys": [{"id": "k1a2b3", "created": "2026-11-26T08:00:00Z"}],
+            "http.hosts": [],
+            "region": "eu"
+        });
+        assert_eq!(
+            tenant(&answer),
+            "SETTING         VALUE\n\
+             name            a\n\
+             topic.prefixes  a., shared.a.\n\
+             fs.root         /srv/a\n\
+             http.hosts      -\n\
+             region          eu\n\n\
+             QUOTA           LIMIT\n\
+             connectors      10\n\
+             tasks           20\n\
+             task.cpu.share  0.5\n\
+             zz.new          1\n\n\
+             KEY ID  CREATED\n\
+             k1a2b3  2026-11-26T08:00:00Z"
+        );
+        assert_eq!(
+            tenant(&json!({"name": "b"})),
+            "SETTING         VALUE\n\
+             name            b\n\
+             topic.prefixes  -\n\
+             fs.root         -\n\
+             http.hosts      -\n\n\
+             QUOTA  LIMIT\n\n\
+             KEY ID  CREATED"
+        );
+    }
+
+    #[test]
+    fn audit_entries_keep_the_worker_order() {
+        let answer = json!([
+            {"time": "2026-11-26T08:00:01.000Z", "tenant": "b", "key_id": "k9", "action": "connector.create", "target": "c"},
+            {"time": "2026-11-26T08:00:00.123Z", "tenant": null, "key_id": "admin", "action": "tenant.create", "target": "b"}
+        ]);
+        assert_eq!(
+            audit(&answer),
+            "TIME                      TENANT  KEY    ACTION            TARGET\n\
+             2026-11-26T08:00:01.000Z  b       k9     connector.create  c\n\
+             2026-11-26T08:00:00.123Z  -       admin  tenant.create     b"
+        );
+        assert_eq!(audit(&json!([])), "TIME  TENANT  KEY  ACTION  TARGET");
     }
 }
