@@ -341,19 +341,39 @@ impl WorkerProcess {
         path: &str,
         body: Option<serde_json::Value>,
     ) -> Result<(u16, serde_json::Value)> {
+        self.call_as(None, method, path, body)
+    }
+
+    /// A REST call with `Authorization: Bearer <key>` (tenancy): (status, JSON body or Null).
+    pub fn call_as(
+        &self,
+        key: Option<&str>,
+        method: &str,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> Result<(u16, serde_json::Value)> {
         let url = format!("{}{path}", self.url);
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .build();
         let agent = ureq::Agent::new_with_config(config);
+        let bearer = key.map(|k| format!("Bearer {k}"));
+        macro_rules! authorized {
+            ($request:expr) => {
+                match &bearer {
+                    Some(b) => $request.header("Authorization", b),
+                    None => $request,
+                }
+            };
+        }
         let mut response = match (method, body) {
-            ("GET", _) => agent.get(&url).call()?,
-            ("DELETE", _) => agent.delete(&url).call()?,
-            ("POST", Some(b)) => agent.post(&url).send_json(b)?,
-            ("POST", None) => agent.post(&url).send_empty()?,
-            ("PUT", Some(b)) => agent.put(&url).send_json(b)?,
-            ("PUT", None) => agent.put(&url).send_empty()?,
-            ("PATCH", Some(b)) => agent.patch(&url).send_json(b)?,
+            ("GET", _) => authorized!(agent.get(&url)).call()?,
+            ("DELETE", _) => authorized!(agent.delete(&url)).call()?,
+            ("POST", Some(b)) => authorized!(agent.post(&url)).send_json(b)?,
+            ("POST", None) => authorized!(agent.post(&url)).send_empty()?,
+            ("PUT", Some(b)) => authorized!(agent.put(&url)).send_json(b)?,
+            ("PUT", None) => authorized!(agent.put(&url)).send_empty()?,
+            ("PATCH", Some(b)) => authorized!(agent.patch(&url)).send_json(b)?,
             (m, _) => bail!("unsupported method {m}"),
         };
         let status = response.status().as_u16();
@@ -373,14 +393,28 @@ impl WorkerProcess {
         content_type: &str,
         bytes: &[u8],
     ) -> Result<(u16, serde_json::Value)> {
+        self.post_bytes_as(None, path, content_type, bytes)
+    }
+
+    /// [`WorkerProcess::post_bytes`] with `Authorization: Bearer <key>`.
+    pub fn post_bytes_as(
+        &self,
+        key: Option<&str>,
+        path: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> Result<(u16, serde_json::Value)> {
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .build();
         let agent = ureq::Agent::new_with_config(config);
-        let mut response = agent
+        let mut request = agent
             .post(&format!("{}{path}", self.url))
-            .header("Content-Type", content_type)
-            .send(bytes)?;
+            .header("Content-Type", content_type);
+        if let Some(key) = key {
+            request = request.header("Authorization", &format!("Bearer {key}"));
+        }
+        let mut response = request.send(bytes)?;
         let status = response.status().as_u16();
         let text = response.body_mut().read_to_string().unwrap_or_default();
         let json = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
@@ -394,11 +428,22 @@ impl WorkerProcess {
         timeout: Duration,
         check: impl Fn(&serde_json::Value) -> bool,
     ) -> Result<serde_json::Value> {
+        self.wait_status_as(None, connector, timeout, check)
+    }
+
+    /// [`WorkerProcess::wait_status`] with `Authorization: Bearer <key>`.
+    pub fn wait_status_as(
+        &self,
+        key: Option<&str>,
+        connector: &str,
+        timeout: Duration,
+        check: impl Fn(&serde_json::Value) -> bool,
+    ) -> Result<serde_json::Value> {
         let deadline = Instant::now() + timeout;
         let mut last = serde_json::Value::Null;
         while Instant::now() < deadline {
             if let Ok((200, status)) =
-                self.call("GET", &format!("/connectors/{connector}/status"), None)
+                self.call_as(key, "GET", &format!("/connectors/{connector}/status"), None)
             {
                 if check(&status) {
                     return Ok(status);

@@ -123,7 +123,9 @@ impl Replica {
                     None
                 }
             },
-            None => Some(Job::Remove { id: sha.to_string() }),
+            None => Some(Job::Remove {
+                id: sha.to_string(),
+            }),
         }
     }
 

@@ -9,8 +9,8 @@ use serde_json::{Value as Json, json};
 use wasm_connect_coordination::{CoordinationRecord, Work};
 
 use crate::herder::ConfigMap;
-use crate::tenancy::{AuditEntry, KeyRecord, Tenant};
 pub use crate::herder::TargetState;
+use crate::tenancy::{AuditEntry, KeyRecord, Tenant};
 
 /// The name of a target state in `target-state-<c>` records.
 fn target_state_name(state: TargetState) -> &'static str {

@@ -79,18 +79,20 @@ pub async fn run_distributed(
         .map_err(|e| WorkerError::Startup(e.to_string()))?
         .map_err(WorkerError::Startup)?
     };
-    let tenants = Arc::new(match (&config.tenancy_enabled, &config.tenancy_admin_key_file) {
-        (false, _) => TenantDirectory::disabled(),
-        (true, Some(file)) => {
-            TenantDirectory::with_admin_key_file(file).map_err(WorkerError::Config)?
-        }
-        (true, None) => {
-            return Err(WorkerError::Config(
+    let tenants = Arc::new(
+        match (&config.tenancy_enabled, &config.tenancy_admin_key_file) {
+            (false, _) => TenantDirectory::disabled(),
+            (true, Some(file)) => {
+                TenantDirectory::with_admin_key_file(file).map_err(WorkerError::Config)?
+            }
+            (true, None) => {
+                return Err(WorkerError::Config(
                 "tenancy.enabled=true needs tenancy.admin.key.file (a file holding the admin key)"
                     .into(),
             ));
-        }
-    });
+            }
+        },
+    );
     let ctx = Arc::new(WorkerContext {
         config: config.clone(),
         registry,

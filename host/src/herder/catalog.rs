@@ -156,8 +156,8 @@ pub(crate) fn plugins_used(ctx: &WorkerContext, config: &ConfigMap) -> Vec<Arc<R
     let mut used = Vec::new();
     let owner = config_owner(ctx, config);
     let mut resolve = |name: Option<&String>, version: Option<&String>| {
-        if let Some(p) = name
-            .and_then(|n| ctx.registry.find_for(owner, n, version.map(String::as_str)))
+        if let Some(p) =
+            name.and_then(|n| ctx.registry.find_for(owner, n, version.map(String::as_str)))
         {
             used.push(p);
         }
@@ -318,7 +318,7 @@ pub(crate) async fn validate_config(
     let v = tokio::task::spawn_blocking(move || {
         validate_as(&ctx, &config, Some(&name), tenant.as_deref())
     })
-        .await
-        .map_err(|e| HerderError::Internal(e.to_string()))?;
+    .await
+    .map_err(|e| HerderError::Internal(e.to_string()))?;
     Ok(v.infos)
 }

@@ -298,12 +298,7 @@ impl DistributedHerder {
         path: String,
         body: Option<serde_json::Value>,
     ) -> Result<serde_json::Value, HerderError> {
-        let key = self
-            .shared
-            .ctx
-            .tenants
-            .forward_key()
-            .map(str::to_string);
+        let key = self.shared.ctx.tenants.forward_key().map(str::to_string);
         tokio::task::spawn_blocking(move || {
             forward_blocking(&url, method, &path, body, key.as_deref())
         })
@@ -461,7 +456,6 @@ impl Herder for DistributedHerder {
         if exists && !allow_replace {
             return Err(HerderError::AlreadyExists(name.to_string()));
         }
-        self.check_quotas(name, &config)?;
         let ctx = self.shared.ctx.clone();
         let checked = config.clone();
         let validated = tokio::task::spawn_blocking(move || {
@@ -478,6 +472,7 @@ impl Herder for DistributedHerder {
         if validated.infos.error_count > 0 {
             return Err(HerderError::InvalidConfig(Box::new(validated.infos)));
         }
+        self.check_quotas(name, &config)?;
         let shared = self.shared.clone();
         let owned = name.to_string();
         let wanted = config.clone();
@@ -1291,7 +1286,10 @@ impl Driver {
                 self.shared.ctx.tenants.apply_tenant(name, tenant.clone());
             }
             ConfigRecord::TenantKey { tenant, id, record } => {
-                self.shared.ctx.tenants.apply_key(tenant, id, record.clone());
+                self.shared
+                    .ctx
+                    .tenants
+                    .apply_key(tenant, id, record.clone());
             }
             ConfigRecord::Audit { entry, .. } => {
                 self.shared.ctx.tenants.apply_audit(entry.clone());

@@ -338,10 +338,7 @@ pub trait Herder: Send + Sync + 'static {
     /// Tenants, keys and the audit log this worker knows (off unless `tenancy.enabled`).
     fn tenants(&self) -> Arc<TenantDirectory>;
     /// `POST`/`PUT /admin/tenants[/{t}]`: create or replace a tenant; whether it was created.
-    fn put_tenant(
-        &self,
-        tenant: Tenant,
-    ) -> impl Future<Output = Result<bool, HerderError>> + Send {
+    fn put_tenant(&self, tenant: Tenant) -> impl Future<Output = Result<bool, HerderError>> + Send {
         let _ = tenant;
         std::future::ready(Err(tenancy_off()))
     }

@@ -74,8 +74,10 @@ pub(crate) fn tenant_errors(
         );
     }
     // Resources.
-    if let (Some(limit), Some(asked)) = (tenant.quotas.task_memory_bytes, value("wasm.memory.max.bytes"))
-        && asked.parse::<u64>().is_ok_and(|asked| asked > limit)
+    if let (Some(limit), Some(asked)) = (
+        tenant.quotas.task_memory_bytes,
+        value("wasm.memory.max.bytes"),
+    ) && asked.parse::<u64>().is_ok_and(|asked| asked > limit)
     {
         refuse(
             "wasm.memory.max.bytes",
@@ -84,7 +86,9 @@ pub(crate) fn tenant_errors(
         );
     }
     if let (Some(limit), Some(asked)) = (tenant.quotas.tasks, value("tasks.max"))
-        && asked.parse::<u64>().is_ok_and(|asked| asked > u64::from(limit))
+        && asked
+            .parse::<u64>()
+            .is_ok_and(|asked| asked > u64::from(limit))
     {
         refuse(
             "tasks.max",

@@ -103,8 +103,15 @@ pub(crate) fn validate_as(
         .or_else(|| config.get("connector.class").cloned())
         .unwrap_or_default();
     let mut extra: Vec<(String, String)> = Vec::new();
-    let plugin = find_pinned(ctx, owner, &class, config, "connector.plugin.version", &mut extra)
-        .filter(|p| matches!(p.kind(), ComponentKind::Source | ComponentKind::Sink));
+    let plugin = find_pinned(
+        ctx,
+        owner,
+        &class,
+        config,
+        "connector.plugin.version",
+        &mut extra,
+    )
+    .filter(|p| matches!(p.kind(), ComponentKind::Source | ComponentKind::Sink));
     let mut def = connector_config_def();
     if !class.trim().is_empty()
         && plugin.is_none()

@@ -719,7 +719,13 @@ async fn restart_task<H: Herder>(
         .restart_task(&caller.qualify(&name), task)
         .await
         .map_err(|e| caller.error(e))?;
-    audit(&*state.herder, &caller, "task.restart", &format!("{name}/{task}")).await;
+    audit(
+        &*state.herder,
+        &caller,
+        "task.restart",
+        &format!("{name}/{task}"),
+    )
+    .await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -1072,7 +1078,12 @@ async fn plugin_versions<H: Herder>(
     Extension(caller): Extension<Caller>,
     Path(plugin): Path<String>,
 ) -> ApiResult<Response> {
-    Ok(Json(state.herder.plugin_versions(caller.plugin_tenant(), &plugin)?).into_response())
+    Ok(Json(
+        state
+            .herder
+            .plugin_versions(caller.plugin_tenant(), &plugin)?,
+    )
+    .into_response())
 }
 
 #[utoipa::path(delete, path = "/connector-plugins/{plugin}/versions/{version}", tag = "plugins",
@@ -1118,7 +1129,12 @@ async fn list_plugins<H: Herder>(
 ) -> ApiResult<Response> {
     let pairs = query_pairs(query.as_deref());
     let connectors_only = bool_param(&pairs, "connectorsOnly", true)?;
-    Ok(Json(state.herder.plugins(caller.plugin_tenant(), connectors_only)).into_response())
+    Ok(Json(
+        state
+            .herder
+            .plugins(caller.plugin_tenant(), connectors_only),
+    )
+    .into_response())
 }
 
 #[utoipa::path(get, path = "/connector-plugins/{plugin}/config", tag = "plugins",
@@ -1129,7 +1145,12 @@ async fn plugin_config<H: Herder>(
     Extension(caller): Extension<Caller>,
     Path(plugin): Path<String>,
 ) -> ApiResult<Response> {
-    Ok(Json(state.herder.plugin_config(caller.plugin_tenant(), &plugin)?).into_response())
+    Ok(Json(
+        state
+            .herder
+            .plugin_config(caller.plugin_tenant(), &plugin)?,
+    )
+    .into_response())
 }
 
 #[utoipa::path(put, path = "/connector-plugins/{plugin}/config/validate", tag = "plugins",

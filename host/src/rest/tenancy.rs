@@ -44,10 +44,9 @@ pub(super) async fn authenticate<H: Herder>(
         Err(e) => {
             let mut response =
                 ApiError::new(StatusCode::UNAUTHORIZED, e.to_string()).into_response();
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Bearer"),
-            );
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             return response;
         }
     };
@@ -166,12 +165,7 @@ impl CallerScope for Caller {
 
 /// Record a change in the audit log (tenancy on; a forwarded request was recorded where it
 /// arrived).
-pub(super) async fn audit<H: Herder>(
-    herder: &H,
-    caller: &Caller,
-    action: &str,
-    target: &str,
-) {
+pub(super) async fn audit<H: Herder>(herder: &H, caller: &Caller, action: &str, target: &str) {
     if matches!(caller, Caller::Open | Caller::Internal) {
         return;
     }

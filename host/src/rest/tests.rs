@@ -301,7 +301,8 @@ impl Herder for MemoryHerder {
 
     async fn put_tenant(&self, tenant: crate::tenancy::Tenant) -> Result<bool, HerderError> {
         let created = self.tenants.tenant(&tenant.name).is_none();
-        self.tenants.apply_tenant(&tenant.name.clone(), Some(tenant));
+        self.tenants
+            .apply_tenant(&tenant.name.clone(), Some(tenant));
         Ok(created)
     }
 
@@ -1164,11 +1165,27 @@ async fn tenanted() -> (Router, Arc<MemoryHerder>, String, String) {
     let (app, herder) = app(herder);
     let mut keys = Vec::new();
     for t in ["a", "b"] {
-        let body = format!(r#"{{"name": "{t}", "topic.prefixes": ["{t}."], "quotas": {{"connectors": 5}}}}"#);
-        let (status, json) = call_as(&app, Some(ADMIN), Method::POST, "/admin/tenants", Some(&body)).await;
+        let body = format!(
+            r#"{{"name": "{t}", "topic.prefixes": ["{t}."], "quotas": {{"connectors": 5}}}}"#
+        );
+        let (status, json) = call_as(
+            &app,
+            Some(ADMIN),
+            Method::POST,
+            "/admin/tenants",
+            Some(&body),
+        )
+        .await;
         assert_eq!(status, StatusCode::CREATED, "{json}");
         assert_eq!(json["topic.prefixes"], json!([format!("{t}.")]));
-        let (status, json) = call_as(&app, Some(ADMIN), Method::POST, &format!("/admin/tenants/{t}/keys"), None).await;
+        let (status, json) = call_as(
+            &app,
+            Some(ADMIN),
+            Method::POST,
+            &format!("/admin/tenants/{t}/keys"),
+            None,
+        )
+        .await;
         assert_eq!(status, StatusCode::CREATED, "{json}");
         keys.push(json["key"].as_str().unwrap().to_string());
     }
@@ -1182,11 +1199,20 @@ async fn tenancy_needs_a_key_and_keeps_admin_routes_for_the_admin() {
     let (app, _, a, _) = tenanted().await;
     let (status, json) = call(&app, Method::GET, "/connectors", None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert!(json["message"].as_str().unwrap().contains("Authorization: Bearer"), "{json}");
+    assert!(
+        json["message"]
+            .as_str()
+            .unwrap()
+            .contains("Authorization: Bearer"),
+        "{json}"
+    );
     let (status, _) = call_as(&app, Some("wrong"), Method::GET, "/connectors", None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     // Health and the root stay open.
-    assert_eq!(call(&app, Method::GET, "/health", None).await.0, StatusCode::OK);
+    assert_eq!(
+        call(&app, Method::GET, "/health", None).await.0,
+        StatusCode::OK
+    );
     for (method, uri) in [
         (Method::GET, "/admin/tenants"),
         (Method::GET, "/admin/tenants/b"),
@@ -1202,29 +1228,70 @@ async fn tenancy_needs_a_key_and_keeps_admin_routes_for_the_admin() {
     let (status, json) = call_as(&app, Some(ADMIN), Method::GET, "/admin/tenants/a", None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(json["keys"].as_array().unwrap().len(), 1);
-    assert!(json["keys"][0].get("key").is_none(), "keys are never shown again: {json}");
-    let (status, json) = call_as(&app, Some(ADMIN), Method::POST, "/admin/tenants", Some(r#"{"name": "a"}"#)).await;
+    assert!(
+        json["keys"][0].get("key").is_none(),
+        "keys are never shown again: {json}"
+    );
+    let (status, json) = call_as(
+        &app,
+        Some(ADMIN),
+        Method::POST,
+        "/admin/tenants",
+        Some(r#"{"name": "a"}"#),
+    )
+    .await;
     assert_eq!(status, StatusCode::CONFLICT, "{json}");
-    let (status, json) = call_as(&app, Some(ADMIN), Method::POST, "/admin/tenants", Some(r#"{"name": "c", "quota": 1}"#)).await;
+    let (status, json) = call_as(
+        &app,
+        Some(ADMIN),
+        Method::POST,
+        "/admin/tenants",
+        Some(r#"{"name": "c", "quota": 1}"#),
+    )
+    .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(json["message"].as_str().unwrap().contains("unknown field `quota`"), "{json}");
-    let (status, _) = call_as(&app, Some(ADMIN), Method::PUT, "/admin/tenants/c", Some(r#"{"name": "d"}"#)).await;
+    assert!(
+        json["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown field `quota`"),
+        "{json}"
+    );
+    let (status, _) = call_as(
+        &app,
+        Some(ADMIN),
+        Method::PUT,
+        "/admin/tenants/c",
+        Some(r#"{"name": "d"}"#),
+    )
+    .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test]
 async fn tenants_see_only_their_own_connectors_by_their_own_names() {
     let (app, herder, a, b) = tenanted().await;
-    let body = r#"{"name": "src", "config": {"connector.class": "CountingSource", "topic": "a.t"}}"#;
+    let body =
+        r#"{"name": "src", "config": {"connector.class": "CountingSource", "topic": "a.t"}}"#;
     let (status, json) = call_as(&app, Some(&a), Method::POST, "/connectors", Some(body)).await;
     assert_eq!(status, StatusCode::CREATED, "{json}");
     assert_eq!(json["name"], "src");
     assert_eq!(json["config"]["name"], "src");
     // Inside the cluster the connector is a/src.
     assert_eq!(herder.connector_names(), ["a/src"]);
-    let (_, json) = call_as(&app, Some(&a), Method::GET, "/connectors?expand=status&expand=info", None).await;
+    let (_, json) = call_as(
+        &app,
+        Some(&a),
+        Method::GET,
+        "/connectors?expand=status&expand=info",
+        None,
+    )
+    .await;
     assert_eq!(json["src"]["status"]["name"], "src", "{json}");
-    assert_eq!(json["src"]["info"]["tasks"][0]["connector"], "src", "{json}");
+    assert_eq!(
+        json["src"]["info"]["tasks"][0]["connector"], "src",
+        "{json}"
+    );
     let (_, json) = call_as(&app, Some(&a), Method::GET, "/connectors/src/config", None).await;
     assert_eq!(json["name"], "src");
     let (_, json) = call_as(&app, Some(&a), Method::GET, "/connectors/src/tasks", None).await;
@@ -1246,20 +1313,50 @@ async fn tenants_see_only_their_own_connectors_by_their_own_names() {
         assert_eq!(status, StatusCode::NOT_FOUND, "{uri}: {json}");
         // The message names only what b asked for (here b typed "a/src" itself).
         if !uri.contains("%2F") {
-            assert!(!json.to_string().contains("a/"), "{uri} leaks a's name: {json}");
+            assert!(
+                !json.to_string().contains("a/"),
+                "{uri} leaks a's name: {json}"
+            );
         }
     }
     // A tenant cannot name another tenant's connector with '/'.
-    let (status, _) = call_as(&app, Some(&b), Method::PUT, "/connectors/a%2Fsrc/config", Some(r#"{"connector.class": "CountingSource"}"#)).await;
+    let (status, _) = call_as(
+        &app,
+        Some(&b),
+        Method::PUT,
+        "/connectors/a%2Fsrc/config",
+        Some(r#"{"connector.class": "CountingSource"}"#),
+    )
+    .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(herder.connector_names(), ["a/src"]);
     // The admin addresses it by its qualified name.
-    let (status, json) = call_as(&app, Some(ADMIN), Method::GET, "/connectors/a%2Fsrc/status", None).await;
-    assert_eq!((status, json["name"].clone()), (StatusCode::OK, json!("a/src")));
+    let (status, json) = call_as(
+        &app,
+        Some(ADMIN),
+        Method::GET,
+        "/connectors/a%2Fsrc/status",
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, json["name"].clone()),
+        (StatusCode::OK, json!("a/src"))
+    );
     // Changes are audited with the tenant and key id.
     let audited = herder.audited.lock().unwrap().clone();
-    let create = audited.iter().find(|e| e.action == "connector.create").unwrap();
-    assert_eq!((create.tenant.as_deref(), create.target.as_str()), (Some("a"), "src"));
+    let create = audited
+        .iter()
+        .find(|e| e.action == "connector.create")
+        .unwrap();
+    assert_eq!(
+        (create.tenant.as_deref(), create.target.as_str()),
+        (Some("a"), "src")
+    );
     assert_ne!(create.key_id, "admin");
-    assert!(audited.iter().any(|e| e.action == "tenant.key.create" && e.key_id == "admin"));
+    assert!(
+        audited
+            .iter()
+            .any(|e| e.action == "tenant.key.create" && e.key_id == "admin")
+    );
 }

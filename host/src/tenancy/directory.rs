@@ -52,7 +52,9 @@ impl Caller {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AuthError {
     /// No `Authorization: Bearer` header.
-    #[error("Authentication required: send 'Authorization: Bearer <key>' (tenancy is enabled on this cluster)")]
+    #[error(
+        "Authentication required: send 'Authorization: Bearer <key>' (tenancy is enabled on this cluster)"
+    )]
     Missing,
     /// A key nobody has.
     #[error("Authentication failed: the key is not valid (it may have been deleted)")]
@@ -214,7 +216,9 @@ impl TenantDirectory {
     /// Apply a `tenant-key-<t>-<id>` record.
     pub fn apply_key(&self, tenant: &str, id: &str, record: Option<KeyRecord>) {
         let mut state = self.write();
-        state.keys.retain(|_, k| !(k.tenant == tenant && k.id == id));
+        state
+            .keys
+            .retain(|_, k| !(k.tenant == tenant && k.id == id));
         if let Some(record) = record {
             state.keys.insert(record.sha256.clone(), record);
         }
@@ -326,9 +330,18 @@ mod tests {
         let directory = TenantDirectory::enabled("the-admin-key-0123");
         for i in 0..5 {
             let tenant = if i % 2 == 0 { "a" } else { "b" };
-            directory.apply_audit(AuditEntry::now(Some(tenant), "k", "connector.create", &i.to_string()));
+            directory.apply_audit(AuditEntry::now(
+                Some(tenant),
+                "k",
+                "connector.create",
+                &i.to_string(),
+            ));
         }
-        let a: Vec<String> = directory.audit(Some("a"), 2).into_iter().map(|e| e.target).collect();
+        let a: Vec<String> = directory
+            .audit(Some("a"), 2)
+            .into_iter()
+            .map(|e| e.target)
+            .collect();
         assert_eq!(a, ["2", "4"]);
         assert_eq!(directory.audit(None, 100).len(), 5);
     }

@@ -119,7 +119,8 @@ impl Tenant {
     /// Every problem with these settings, as (field, message); empty when they are valid.
     pub fn problems(&self) -> Vec<(String, String)> {
         let mut problems = Vec::new();
-        let mut problem = |field: &str, message: String| problems.push((field.to_string(), message));
+        let mut problem =
+            |field: &str, message: String| problems.push((field.to_string(), message));
         if let Err(e) = check_tenant_name(&self.name) {
             problem("name", e);
         }
@@ -135,7 +136,9 @@ impl Tenant {
             {
                 problem(
                     &format!("topic.prefixes[{i}]"),
-                    format!("'{prefix}' may only contain letters, digits, '.', '_' and '-', as topic names do"),
+                    format!(
+                        "'{prefix}' may only contain letters, digits, '.', '_' and '-', as topic names do"
+                    ),
                 );
             }
         }
@@ -167,7 +170,10 @@ impl Tenant {
             ("quotas.task.memory.bytes", q.task_memory_bytes),
         ] {
             if value == Some(0) {
-                problem(field, "must be at least 1 (leave it out for no limit)".into());
+                problem(
+                    field,
+                    "must be at least 1 (leave it out for no limit)".into(),
+                );
             }
         }
         for (field, value) in [
@@ -178,8 +184,7 @@ impl Tenant {
                 problem(field, "must be a positive number".into());
             }
         }
-        if q
-            .task_cpu_share
+        if q.task_cpu_share
             .is_some_and(|v| !(v.is_finite() && v > 0.0 && v <= 1.0))
         {
             problem(
@@ -238,7 +243,9 @@ pub fn check_tenant_name(name: &str) -> Result<(), String> {
 
 /// A quota a request would pass: the answer names it (HTTP 403).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("Quota exceeded: tenant {tenant} may have at most {limit} {what} (quota '{quota}'){detail}")]
+#[error(
+    "Quota exceeded: tenant {tenant} may have at most {limit} {what} (quota '{quota}'){detail}"
+)]
 pub struct QuotaExceeded {
     /// The tenant.
     pub tenant: String,
@@ -316,8 +323,14 @@ mod tests {
                 "quotas.task.cpu.share"
             ]
         );
-        let unknown = serde_json::from_value::<Tenant>(serde_json::json!({"name": "a", "quota": {}}));
-        assert!(unknown.unwrap_err().to_string().contains("unknown field `quota`"));
+        let unknown =
+            serde_json::from_value::<Tenant>(serde_json::json!({"name": "a", "quota": {}}));
+        assert!(
+            unknown
+                .unwrap_err()
+                .to_string()
+                .contains("unknown field `quota`")
+        );
     }
 
     #[test]
@@ -332,7 +345,10 @@ mod tests {
         assert!(!tenant.allows_topic("b.orders"));
         assert!(!tenant.allows_topic("a"));
         let message = tenant.check_topic("b.orders").unwrap_err();
-        assert!(message.contains("'b.orders'") && message.contains("'a.'"), "{message}");
+        assert!(
+            message.contains("'b.orders'") && message.contains("'a.'"),
+            "{message}"
+        );
     }
 
     #[test]

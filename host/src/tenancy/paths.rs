@@ -13,7 +13,12 @@ pub fn resolve_under_root(root: Option<&Path>, path: &str) -> Result<PathBuf, St
     };
     let root = normalize(root);
     let joined = normalize(&root.join(path.trim()));
-    let outside = || format!("'{path}' is outside the tenant's fs.root {}", root.display());
+    let outside = || {
+        format!(
+            "'{path}' is outside the tenant's fs.root {}",
+            root.display()
+        )
+    };
     if !joined.starts_with(&root) {
         return Err(outside());
     }
@@ -61,7 +66,10 @@ mod tests {
             root.join("in/file.txt")
         );
         let inside = root.join("in").to_string_lossy().to_string();
-        assert_eq!(resolve_under_root(Some(&root), &inside).unwrap(), root.join("in"));
+        assert_eq!(
+            resolve_under_root(Some(&root), &inside).unwrap(),
+            root.join("in")
+        );
         for bad in ["../b/file", "/etc/passwd", "in/../../b"] {
             let e = resolve_under_root(Some(&root), bad).unwrap_err();
             assert!(e.contains("outside the tenant's fs.root"), "{bad}: {e}");

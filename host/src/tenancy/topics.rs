@@ -72,7 +72,7 @@ mod tests {
     fn regexes_that_could_reach_other_topics_are_refused() {
         for bad in [
             ".*",
-            "a.*",       // '.' is any character: 'ab' matches
+            "a.*", // '.' is any character: 'ab' matches
             r"b\..*",
             r"a\..*|.*",
             r"(?i)A\..*", // case-insensitive: 'A.x' is not inside 'a.'
