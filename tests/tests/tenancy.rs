@@ -31,10 +31,9 @@ impl TenantCluster {
         let broker = BrokerProcess::start(dir.path())?;
         let public_plugins = dir.path().join("public-plugins");
         std::fs::create_dir_all(&public_plugins)?;
-        std::fs::copy(
-            fixtures_dir()?.join("counting-source.wasm"),
-            public_plugins.join("counting-source.wasm"),
-        )?;
+        for plugin in ["counting-source.wasm", "net-probe-transform.wasm"] {
+            std::fs::copy(fixtures_dir()?.join(plugin), public_plugins.join(plugin))?;
+        }
         std::fs::write(dir.path().join("admin.key"), format!("{ADMIN}\n"))?;
         let mut cluster = TenantCluster {
             dir,
@@ -164,10 +163,18 @@ fn two_tenants_share_a_cluster_without_seeing_or_touching_each_other() -> Result
     for tenant in ["a", "b"] {
         std::fs::create_dir_all(cluster.root(tenant))?;
     }
+    // Two local servers: A may connect to the first only.
+    let granted = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let refused = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let (granted_addr, refused_addr) = (granted.local_addr()?, refused.local_addr()?);
+    for listener in [&granted, &refused] {
+        listener.set_nonblocking(true)?;
+    }
     let a_tenant = json!({
         "name": "a",
         "topic.prefixes": ["a."],
         "fs.root": cluster.root("a"),
+        "http.hosts": [granted_addr.to_string()],
         "quotas": {"connectors": 3, "tasks": 4, "plugin.bytes": 1000, "task.memory.bytes": 134217728u64}
     });
     let b_tenant = json!({"name": "b", "topic.prefixes": ["b."], "fs.root": cluster.root("b")});
@@ -330,6 +337,10 @@ fn two_tenants_share_a_cluster_without_seeing_or_touching_each_other() -> Result
             json!({"connector.class": "CountingSource", "max.records": "100", "topic": "a.c", "wasm.env.vars": "HOME"}),
             "wasm.env.vars",
         ),
+        (
+            json!({"connector.class": "CountingSource", "max.records": "100", "topic": "a.c", "wasm.net.hosts": refused_addr.to_string()}),
+            "wasm.net.hosts",
+        ),
         // Quotas visible in the config.
         (
             json!({"connector.class": "CountingSource", "max.records": "100", "topic": "a.c", "tasks.max": "5"}),
@@ -409,6 +420,64 @@ fn two_tenants_share_a_cluster_without_seeing_or_touching_each_other() -> Result
         200,
     )?;
     w1.wait_status_as(Some(&a_key), "router", WAIT, running)?;
+
+    // --- Network: A's plugin reaches A's host; another address is refused by the host, and
+    // nothing connects to it.
+    let probe = |name: &str, address: String| {
+        json!({"name": name, "config": {
+            "connector.class": "CountingSource", "max.records": "5", "topic": "a.probe",
+            "transforms": "probe", "transforms.probe.type": "NetProbe",
+            "transforms.probe.probe.address": address}})
+    };
+    expect(
+        w0,
+        &a_key,
+        "POST",
+        "/connectors",
+        Some(probe("probe-ok", granted_addr.to_string())),
+        201,
+    )?;
+    expect(
+        w1,
+        &a_key,
+        "POST",
+        "/connectors",
+        Some(probe("probe-denied", refused_addr.to_string())),
+        201,
+    )?;
+    let status = w0.wait_status_as(Some(&a_key), "probe-denied", WAIT, |s| {
+        s["tasks"][0]["state"] == "FAILED"
+    })?;
+    let trace = status["tasks"][0]["trace"].as_str().unwrap_or_default();
+    assert!(
+        trace.contains(&format!("cannot connect to {refused_addr}")),
+        "{status}"
+    );
+    let deadline = Instant::now() + WAIT;
+    while granted.accept().is_err() {
+        if Instant::now() > deadline {
+            bail!(
+                "A's plugin never reached its granted host\n{}",
+                cluster.logs()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    w0.wait_status_as(Some(&a_key), "probe-ok", WAIT, running)?;
+    assert!(
+        refused.accept().is_err(),
+        "the refused address got a connection"
+    );
+    for name in ["probe-ok", "probe-denied"] {
+        expect(
+            w0,
+            &a_key,
+            "DELETE",
+            &format!("/connectors/{name}"),
+            None,
+            204,
+        )?;
+    }
 
     // --- Quotas: A has two connectors (router and one more); the fourth is refused by name.
     expect(

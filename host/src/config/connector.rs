@@ -62,6 +62,8 @@ pub struct SandboxSettings {
     pub write_dirs: Vec<PathBuf>,
     /// `wasm.env.vars`: names of worker environment variables passed to the plugin.
     pub env_vars: Vec<String>,
+    /// `wasm.net.hosts`: hosts (`host` or `host:port`) the plugin may connect to.
+    pub net_hosts: Vec<String>,
     /// `wasm.memory.max.bytes`: linear memory cap per plugin instance.
     pub memory_max_bytes: u64,
     /// `wasm.call.timeout.ms`: a single plugin call that runs longer traps.
@@ -242,6 +244,13 @@ pub fn connector_config_def() -> ConfigDef {
             Some(""),
             I::Medium,
             "Extra host directories the connector's plugins may read and write.",
+        ),
+        ConfigKeyDef::new(
+            "wasm.net.hosts",
+            T::List,
+            Some(""),
+            I::Medium,
+            "Hosts (host or host:port) the connector's plugins may open TCP connections to; every other address is refused. A tenant's connectors default to the tenant's http.hosts and may only name hosts among them.",
         ),
         ConfigKeyDef::new(
             "wasm.env.vars",
@@ -497,6 +506,7 @@ impl ConnectorConfig {
                 read_dirs: paths("wasm.fs.read.paths"),
                 write_dirs: paths("wasm.fs.write.paths"),
                 env_vars: parse_list(get("wasm.env.vars")),
+                net_hosts: parse_list(get("wasm.net.hosts")),
                 memory_max_bytes: number("wasm.memory.max.bytes", DEFAULT_MEMORY_MAX_BYTES),
                 call_timeout_ms: number("wasm.call.timeout.ms", DEFAULT_CALL_TIMEOUT_MS),
             },

@@ -57,6 +57,11 @@ impl PreparedConnector {
         if v.infos.error_count > 0 {
             return Err(HerderError::InvalidConfig(Box::new(v.infos)));
         }
+        let mut parsed = parsed;
+        if let Some(tenant) = &v.tenant {
+            // The tenant's own principal for every Kafka client of the connector.
+            parsed.raw.extend(tenant.client_overrides());
+        }
         let mut resolved = config.clone();
         let grants = grants_for(
             &plugin.description.config_def,
@@ -319,6 +324,12 @@ fn grants_for(
             grant(dir, true);
         }
     }
+    // A tenant's connector reaches the hosts it names (validated to be the tenant's), or by
+    // default all of the tenant's hosts.
+    grants.net_hosts = match tenant {
+        Some(t) if sandbox.net_hosts.is_empty() => t.http_hosts.clone(),
+        _ => sandbox.net_hosts.clone(),
+    };
     if tenant.is_none() {
         grants.env = sandbox
             .env_vars

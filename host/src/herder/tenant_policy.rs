@@ -66,6 +66,23 @@ pub(crate) fn tenant_errors(
             }
         }
     }
+    for host in parse_list(config.get("wasm.net.hosts")) {
+        if !host_allowed(&tenant.http_hosts, &host) {
+            refuse(
+                "wasm.net.hosts",
+                &host,
+                format!(
+                    "not among the http.hosts of tenant {} ({})",
+                    tenant.name,
+                    if tenant.http_hosts.is_empty() {
+                        "none".to_string()
+                    } else {
+                        tenant.http_hosts.join(", ")
+                    }
+                ),
+            );
+        }
+    }
     if let Some(vars) = value("wasm.env.vars") {
         refuse(
             "wasm.env.vars",
@@ -105,6 +122,20 @@ pub(crate) fn tenant_errors(
     };
     errors.extend(policy.check(config));
     errors
+}
+
+/// Whether `wanted` (`host` or `host:port`) is covered by the tenant's `hosts`: the same entry,
+/// or, for `host:port`, the bare host (any port).
+fn host_allowed(hosts: &[String], wanted: &str) -> bool {
+    let wanted = wanted.trim().to_ascii_lowercase();
+    let bare = match wanted.rsplit_once(':') {
+        Some((h, p)) if p.parse::<u16>().is_ok() => h.to_string(),
+        _ => wanted.clone(),
+    };
+    hosts.iter().any(|h| {
+        let h = h.trim().to_ascii_lowercase();
+        h == wanted || h == bare
+    })
 }
 
 #[cfg(test)]
@@ -162,6 +193,26 @@ mod tests {
             "{errors:?}"
         );
         assert!(errors[0].1.contains("b.orders"), "{errors:?}");
+        let hosts = Tenant {
+            http_hosts: vec!["api.example.com".into(), "db:5432".into()],
+            ..tenant.clone()
+        };
+        for (wanted, ok) in [
+            ("api.example.com", true),
+            ("api.example.com:443", true),
+            ("db:5432", true),
+            ("db", false),
+            ("db:5433", false),
+            ("evil.example.com", false),
+        ] {
+            let errors = tenant_errors(
+                &hosts,
+                &config(&[("wasm.net.hosts", wanted)]),
+                None,
+                ClientOverridePolicy::All,
+            );
+            assert_eq!(errors.is_empty(), ok, "{wanted}: {errors:?}");
+        }
         let good = config(&[
             ("topics", "a.x"),
             ("errors.deadletterqueue.topic.name", "a.dlq"),

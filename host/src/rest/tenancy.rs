@@ -181,7 +181,7 @@ pub(super) async fn audit<H: Herder>(herder: &H, caller: &Caller, action: &str, 
 
 /// A tenant as `GET /admin/tenants/{t}` shows it: its settings and its keys (ids only).
 fn tenant_json<H: Herder>(herder: &H, tenant: &Tenant) -> serde_json::Value {
-    let mut value = json!(tenant);
+    let mut value = json!(tenant.redacted());
     value["keys"] = json!(herder.tenants().keys_of(&tenant.name));
     value
 }

@@ -27,6 +27,29 @@ pub struct Grants {
     pub dirs: Vec<(PathBuf, String, bool)>,
     /// Environment variables.
     pub env: Vec<(String, String)>,
+    /// Hosts (`host` or `host:port`) the plugin may open TCP connections to.
+    pub net_hosts: Vec<String>,
+}
+
+/// The addresses `hosts` (`host` or `host:port`) name: each IP with its port, or any port.
+/// A host that does not resolve grants nothing (logged).
+fn resolve_hosts(hosts: &[String]) -> Vec<(std::net::IpAddr, Option<u16>)> {
+    use std::net::ToSocketAddrs;
+    let mut allowed = Vec::new();
+    for entry in hosts {
+        let (host, port) = match entry.rsplit_once(':') {
+            Some((h, p)) if p.parse::<u16>().is_ok() && !h.contains(':') => {
+                (h, p.parse::<u16>().ok())
+            }
+            _ => (entry.as_str(), None),
+        };
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        match (host, 0u16).to_socket_addrs() {
+            Ok(addrs) => allowed.extend(addrs.map(|a| (a.ip(), port))),
+            Err(e) => tracing::warn!(host, "granted host does not resolve: {e}"),
+        }
+    }
+    allowed
 }
 
 /// Everything needed to create one plugin instance.
@@ -135,8 +158,29 @@ impl PluginState {
                     )
                 })?;
         }
-        // Sockets stay closed: the default socket address check denies every address.
-        builder.allow_ip_name_lookup(false);
+        if ctx.grants.net_hosts.is_empty() {
+            // Sockets stay closed: the default socket address check denies every address.
+            builder.allow_ip_name_lookup(false);
+        } else {
+            // TCP connections to the granted hosts' addresses only; no UDP, and no bind but the
+            // implicit one of a connecting socket.
+            let allowed = Arc::new(resolve_hosts(&ctx.grants.net_hosts));
+            builder.allow_ip_name_lookup(true);
+            builder.allow_tcp(true);
+            builder.allow_udp(false);
+            builder.socket_addr_check(move |addr, usage| {
+                use wasmtime_wasi::sockets::SocketAddrUse;
+                let ok = match usage {
+                    SocketAddrUse::TcpConnect => allowed.iter().any(|(ip, port)| {
+                        *ip == addr.ip() && port.is_none_or(|p| p == addr.port())
+                    }),
+                    // The implicit bind of a connecting socket (any address, any port).
+                    SocketAddrUse::TcpBind => addr.ip().is_unspecified() && addr.port() == 0,
+                    _ => false,
+                };
+                Box::pin(async move { ok })
+            });
+        }
         Ok(PluginState {
             wasi: builder.build(),
             table: ResourceTable::new(),

@@ -15,6 +15,7 @@ mod keys;
 mod paths;
 mod topics;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
@@ -105,7 +106,18 @@ pub struct Tenant {
     /// Limits.
     #[serde(default)]
     pub quotas: Quotas,
+    /// The tenant's own Kafka principal (`sasl.jaas.config`, `sasl.mechanism`,
+    /// `security.protocol`), applied to every Kafka client of its connectors.
+    #[serde(
+        default,
+        rename = "kafka.principal",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub kafka_principal: BTreeMap<String, String>,
 }
+
+/// The Kafka client settings a tenant's principal may set (Kafka's `Principal` policy).
+pub const PRINCIPAL_KEYS: &[&str] = &["sasl.jaas.config", "sasl.mechanism", "security.protocol"];
 
 impl Tenant {
     /// A tenant that may touch nothing: the policy of a connector whose tenant is gone.
@@ -162,6 +174,14 @@ impl Tenant {
                 );
             }
         }
+        for key in self.kafka_principal.keys() {
+            if !PRINCIPAL_KEYS.contains(&key.as_str()) {
+                problem(
+                    &format!("kafka.principal.{key}"),
+                    format!("only {} may be set", PRINCIPAL_KEYS.join(", ")),
+                );
+            }
+        }
         let q = &self.quotas;
         for (field, value) in [
             ("quotas.connectors", q.connectors.map(u64::from)),
@@ -193,6 +213,27 @@ impl Tenant {
             );
         }
         problems
+    }
+
+    /// The tenant as the admin reads it back: the principal's values hidden.
+    pub fn redacted(&self) -> Tenant {
+        let mut shown = self.clone();
+        for value in shown.kafka_principal.values_mut() {
+            *value = "[hidden]".into();
+        }
+        shown
+    }
+
+    /// `<client>.override.<key>` settings that give every Kafka client of the tenant's
+    /// connectors the tenant's principal.
+    pub fn client_overrides(&self) -> Vec<(String, String)> {
+        let mut overrides = Vec::new();
+        for client in ["producer", "consumer", "admin"] {
+            for (key, value) in &self.kafka_principal {
+                overrides.push((format!("{client}.override.{key}"), value.clone()));
+            }
+        }
+        overrides
     }
 
     /// Whether `topic` falls inside one of the tenant's prefixes.
@@ -331,6 +372,31 @@ mod tests {
                 .to_string()
                 .contains("unknown field `quota`")
         );
+    }
+
+    #[test]
+    fn the_principal_reaches_every_client_and_stays_hidden() {
+        let tenant: Tenant = serde_json::from_value(serde_json::json!({
+            "name": "a",
+            "kafka.principal": {"sasl.mechanism": "PLAIN", "sasl.jaas.config": "secret"}
+        }))
+        .unwrap();
+        assert!(tenant.problems().is_empty());
+        let overrides = tenant.client_overrides();
+        assert_eq!(overrides.len(), 6);
+        assert!(
+            overrides.contains(&("consumer.override.sasl.jaas.config".into(), "secret".into()))
+        );
+        let shown = serde_json::to_string(&tenant.redacted()).unwrap();
+        assert!(
+            !shown.contains("secret") && shown.contains("[hidden]"),
+            "{shown}"
+        );
+        let bad: Tenant = serde_json::from_value(serde_json::json!({
+            "name": "a", "kafka.principal": {"bootstrap.servers": "elsewhere:9092"}
+        }))
+        .unwrap();
+        assert_eq!(bad.problems()[0].0, "kafka.principal.bootstrap.servers");
     }
 
     #[test]
