@@ -49,3 +49,43 @@ fn unknown_mode_is_rejected() {
         "clap exits with 2 on usage errors"
     );
 }
+
+/// Run `wasm-connect <mode> <worker.properties>` with `properties`; its exit status and stderr.
+fn run_with_properties(mode: &str, properties: &str) -> (bool, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("worker.properties");
+    std::fs::write(&path, properties).expect("write properties");
+    let out = Command::new(BIN)
+        .arg(mode)
+        .arg(&path)
+        .current_dir(dir.path())
+        .output()
+        .expect("run wasm-connect");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+#[test]
+fn tenancy_needs_distributed_mode_and_an_admin_key() {
+    let (ok, stderr) = run_with_properties(
+        "standalone",
+        "bootstrap.servers=127.0.0.1:1\noffset.storage.file.filename=offsets.json\ntenancy.enabled=true\n",
+    );
+    assert!(!ok);
+    assert!(stderr.contains("needs distributed mode"), "{stderr}");
+    let distributed = "bootstrap.servers=127.0.0.1:1\ngroup.id=g\nconfig.storage.topic=c\noffset.storage.topic=o\nstatus.storage.topic=s\ntenancy.enabled=true\n";
+    let (ok, stderr) = run_with_properties("distributed", distributed);
+    assert!(!ok);
+    assert!(stderr.contains("tenancy.admin.key.file"), "{stderr}");
+    let (ok, stderr) = run_with_properties(
+        "distributed",
+        &format!("{distributed}tenancy.admin.key.file=/no/such/admin.key\n"),
+    );
+    assert!(!ok);
+    assert!(
+        stderr.contains("cannot read /no/such/admin.key"),
+        "{stderr}"
+    );
+}

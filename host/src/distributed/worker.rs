@@ -35,6 +35,21 @@ pub async fn run_distributed(
         WorkerError::invalid_config(errors.iter().map(|(k, m)| (k.as_str(), m.as_str())))
     })?;
     let config = Arc::new(parse_worker_config(raw)?);
+    // Checked first: a bad tenancy setup stops the worker before it touches the cluster.
+    let tenants = Arc::new(
+        match (&config.tenancy_enabled, &config.tenancy_admin_key_file) {
+            (false, _) => TenantDirectory::disabled(),
+            (true, Some(file)) => {
+                TenantDirectory::with_admin_key_file(file).map_err(WorkerError::Config)?
+            }
+            (true, None) => {
+                return Err(WorkerError::Config(
+                "tenancy.enabled=true needs tenancy.admin.key.file (a file holding the admin key)"
+                    .into(),
+            ));
+            }
+        },
+    );
     let (registry, cluster_id) = load_plugins_and_connect(&config, Vec::new()).await?;
     let settings = config.client_settings("admin", &BTreeMap::new());
     ensure_internal_topics(&settings, &distributed)
@@ -79,20 +94,6 @@ pub async fn run_distributed(
         .map_err(|e| WorkerError::Startup(e.to_string()))?
         .map_err(WorkerError::Startup)?
     };
-    let tenants = Arc::new(
-        match (&config.tenancy_enabled, &config.tenancy_admin_key_file) {
-            (false, _) => TenantDirectory::disabled(),
-            (true, Some(file)) => {
-                TenantDirectory::with_admin_key_file(file).map_err(WorkerError::Config)?
-            }
-            (true, None) => {
-                return Err(WorkerError::Config(
-                "tenancy.enabled=true needs tenancy.admin.key.file (a file holding the admin key)"
-                    .into(),
-            ));
-            }
-        },
-    );
     let ctx = Arc::new(WorkerContext {
         config: config.clone(),
         registry,
