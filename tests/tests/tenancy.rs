@@ -10,7 +10,7 @@ use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 use wasm_connect_tests::{
     BrokerProcess, WorkerProcess, distributed_properties, fixtures_dir, free_port, line_count,
-    wait_for_lines,
+    wait_for_lines, worker_binary,
 };
 
 const ADMIN: &str = "admin-key-for-the-tenancy-test";
@@ -191,6 +191,43 @@ fn two_tenants_share_a_cluster_without_seeing_or_touching_each_other() -> Result
         .to_string();
     let json = expect(w0, &a_key, "GET", "/admin/tenants", None, 403)?;
     assert!(message(&json).contains("admin"), "{json}");
+
+    // The command-line client, with a key from a file and from the environment.
+    let key_file = cluster.dir.path().join("cli-admin.key");
+    std::fs::write(&key_file, ADMIN)?;
+    let cli = |args: &[&str], env_key: Option<&str>| -> Result<(Option<i32>, String, String)> {
+        let mut command = std::process::Command::new(worker_binary()?);
+        command.args(args).args(["--url", &w0.url]);
+        command.env_remove("WASM_CONNECT_TOKEN");
+        if let Some(key) = env_key {
+            command.env("WASM_CONNECT_TOKEN", key);
+        }
+        let out = command.output()?;
+        Ok((
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        ))
+    };
+    let key_arg = key_file.display().to_string();
+    let (code, stdout, stderr) = cli(&["tenants", "list", "--token-file", &key_arg], None)?;
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains('a') && stdout.contains('b'), "{stdout}");
+    let (code, stdout, stderr) = cli(&["tenants", "get", "a", "--token-file", &key_arg], None)?;
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("a.") && stdout.contains("connectors"),
+        "{stdout}"
+    );
+    // A tenant's key is refused on admin commands (exit 1), and no key at all is a 401.
+    let (code, _, stderr) = cli(&["tenants", "list"], Some(&a_key))?;
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("403"), "{stderr}");
+    let (code, _, stderr) = cli(&["connectors", "list"], None)?;
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("401"), "{stderr}");
+    let (code, stdout, stderr) = cli(&["connectors", "list"], Some(&a_key))?;
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
 
     // --- B's pipeline: a file source and a file sink, paths relative to B's fs.root.
     append_lines(&cluster.root("b").join("in.txt"), "b-line", 0..20)?;
