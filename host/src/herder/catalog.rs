@@ -315,6 +315,17 @@ pub(crate) async fn validate_config(
     let ctx = ctx.clone();
     let name = found.name().to_string();
     let tenant = tenant.map(str::to_string);
+    let mut config = config;
+    if let Some(t) = &tenant
+        && let Some(local) = config.get("name").cloned()
+    {
+        if local.contains('/') {
+            return Err(HerderError::BadRequest(
+                "Connector name must not contain '/'".into(),
+            ));
+        }
+        config.insert("name".into(), crate::tenancy::qualify(t, &local));
+    }
     let v = tokio::task::spawn_blocking(move || {
         validate_as(&ctx, &config, Some(&name), tenant.as_deref())
     })

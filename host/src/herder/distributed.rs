@@ -143,6 +143,8 @@ pub struct DistributedHerder {
     driver: Mutex<Option<std::thread::JoinHandle<()>>>,
     /// Held by the leader while it validates and writes a connector config.
     decide: tokio::sync::Mutex<()>,
+    /// The cluster's internal topics (no tenant prefix may reach them).
+    internal_topics: Vec<String>,
 }
 
 fn internal(e: impl std::fmt::Display) -> HerderError {
@@ -210,6 +212,12 @@ impl DistributedHerder {
             stop,
             driver: Mutex::new(Some(driver)),
             decide: tokio::sync::Mutex::new(()),
+            internal_topics: vec![
+                distributed.config_topic.clone(),
+                distributed.offset_topic.clone(),
+                distributed.status_topic.clone(),
+                distributed.plugin_topic.clone(),
+            ],
         })
     }
 
@@ -805,7 +813,41 @@ impl Herder for DistributedHerder {
 
     async fn put_tenant(&self, tenant: Tenant) -> Result<bool, HerderError> {
         let tenants = self.tenancy_on()?;
-        let problems = tenant.problems();
+        let mut problems = tenant.problems();
+        // Prefixes may not reach the cluster's internal topics, Kafka's (`__…`), or another
+        // tenant's topics.
+        for (i, prefix) in tenant.topic_prefixes.iter().enumerate() {
+            let field = format!("topic.prefixes[{i}]");
+            if prefix.starts_with('_') {
+                problems.push((
+                    field.clone(),
+                    format!("'{prefix}' would reach Kafka's internal topics"),
+                ));
+            }
+            if let Some(internal) = self
+                .internal_topics
+                .iter()
+                .find(|t| t.starts_with(prefix.as_str()))
+            {
+                problems.push((
+                    field.clone(),
+                    format!("'{prefix}' would reach the internal topic {internal}"),
+                ));
+            }
+            for other in tenants.tenant_names().iter().filter(|n| **n != tenant.name) {
+                if let Some(theirs) = tenants.tenant(other).and_then(|t| {
+                    t.topic_prefixes
+                        .iter()
+                        .find(|p| p.starts_with(prefix.as_str()) || prefix.starts_with(p.as_str()))
+                        .cloned()
+                }) {
+                    problems.push((
+                        field.clone(),
+                        format!("'{prefix}' overlaps '{theirs}' of another tenant"),
+                    ));
+                }
+            }
+        }
         if !problems.is_empty() {
             let list: Vec<String> = problems.iter().map(|(f, m)| format!("{f}: {m}")).collect();
             return Err(HerderError::BadRequest(format!(
@@ -1284,6 +1326,26 @@ impl Driver {
             }
             ConfigRecord::Tenant { name, tenant } => {
                 self.shared.ctx.tenants.apply_tenant(name, tenant.clone());
+                // Running work keeps the policy it started with: restart the tenant's
+                // connectors and tasks here so a changed policy applies at once.
+                let mut restart = Vec::new();
+                {
+                    let view = self.shared.view();
+                    let owned = |c: &str| crate::tenancy::split(c).is_some_and(|(t, _)| t == name);
+                    for connector in view.connectors.keys().filter(|c| owned(c)) {
+                        restart.push(Work::Connector(connector.clone()));
+                    }
+                    for (c, n) in view.tasks.keys().filter(|(c, _)| owned(c)) {
+                        restart.push(Work::Task {
+                            connector: c.clone(),
+                            task: *n,
+                        });
+                    }
+                }
+                for work in restart {
+                    self.enqueue(Action::Stop(work.clone()));
+                    self.enqueue(Action::Start(work));
+                }
             }
             ConfigRecord::TenantKey { tenant, id, record } => {
                 self.shared

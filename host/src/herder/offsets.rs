@@ -83,6 +83,16 @@ pub(super) async fn alter(
     if target != TargetState::Stopped {
         return Err(HerderError::NotStopped(name.to_string()));
     }
+    // A tenant's sink may only name its own topics (the answer would tell whether others exist).
+    if let (Some(tenant), Some(ComponentKind::Sink), Some(offsets)) =
+        (ctx.tenants.policy_for_connector(name), kind, &offsets)
+    {
+        for offset in &offsets.offsets {
+            if let Some(Value::String(topic)) = offset.partition.get("kafka_topic") {
+                tenant.check_topic(topic).map_err(HerderError::BadRequest)?;
+            }
+        }
+    }
     let ctx = ctx.clone();
     let name = name.to_string();
     tokio::task::spawn_blocking(move || alter_blocking(&ctx, &name, &config, kind, offsets))

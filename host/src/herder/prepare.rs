@@ -233,10 +233,16 @@ pub(crate) fn instance_context(
         role: role.to_string(),
         grants,
         memory_max_bytes: asked.min(quota),
-        call_timeout: Duration::from_millis(if sandbox.call_timeout_ms == 0 {
-            crate::config::connector::DEFAULT_CALL_TIMEOUT_MS
-        } else {
-            sandbox.call_timeout_ms
+        call_timeout: Duration::from_millis({
+            let asked = if sandbox.call_timeout_ms == 0 {
+                crate::config::connector::DEFAULT_CALL_TIMEOUT_MS
+            } else {
+                sandbox.call_timeout_ms
+            };
+            match tenant {
+                Some(_) => asked.min(crate::config::connector::DEFAULT_CALL_TIMEOUT_MS),
+                None => asked,
+            }
         }),
         offsets: Some(Arc::new(ConnectorOffsetReader {
             store: ctx.offsets.clone(),

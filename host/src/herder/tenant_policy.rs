@@ -102,6 +102,20 @@ pub(crate) fn tenant_errors(
             format!("above the tenant's quota 'task.memory.bytes' ({limit})"),
         );
     }
+    if let Some(asked) = value("wasm.call.timeout.ms")
+        && asked
+            .parse::<u64>()
+            .is_ok_and(|asked| asked > crate::config::connector::DEFAULT_CALL_TIMEOUT_MS)
+    {
+        refuse(
+            "wasm.call.timeout.ms",
+            asked,
+            format!(
+                "a tenant's plugin calls may run at most {} ms (the CPU share is charged after each call)",
+                crate::config::connector::DEFAULT_CALL_TIMEOUT_MS
+            ),
+        );
+    }
     if let (Some(limit), Some(asked)) = (tenant.quotas.tasks, value("tasks.max"))
         && asked
             .parse::<u64>()

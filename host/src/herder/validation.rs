@@ -250,7 +250,7 @@ pub(crate) fn validate_as(
         && let Some(plugin) = &plugin
     {
         // The plugin's own cross-field checks (needs an instance; only when the basics pass).
-        let ictx = instance_context(
+        let mut ictx = instance_context(
             ctx,
             config,
             "validate",
@@ -258,6 +258,8 @@ pub(crate) fn validate_as(
             Grants::default(),
             tenant.as_deref(),
         );
+        // Validation reads no offsets (the name in a validate request is not checked yet).
+        ictx.offsets = None;
         match ConnectorInstance::new(plugin.loaded.clone(), &ictx)
             .and_then(|mut c| c.validate(config))
         {

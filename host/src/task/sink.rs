@@ -99,11 +99,9 @@ impl SinkTaskRunner {
         let config = &s.connector_config;
         let subscription: Vec<String> = match &config.topics_regex {
             Some(regex) if config.topics.is_empty() => {
-                vec![if regex.starts_with('^') {
-                    regex.clone()
-                } else {
-                    format!("^{regex}")
-                }]
+                // Kafka matches topics.regex against whole names: anchor both ends, around the
+                // whole alternation (`^a|b` would match any topic containing `b`).
+                vec![format!("^({regex})$")]
             }
             _ => config.topics.clone(),
         };

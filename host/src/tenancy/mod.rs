@@ -106,8 +106,9 @@ pub struct Tenant {
     /// Limits.
     #[serde(default)]
     pub quotas: Quotas,
-    /// The tenant's own Kafka principal (`sasl.jaas.config`, `sasl.mechanism`,
-    /// `security.protocol`), applied to every Kafka client of its connectors.
+    /// The tenant's own Kafka principal (`security.protocol`, `sasl.mechanism`, `sasl.username`,
+    /// `sasl.password`: librdkafka's names; the JVM's `sasl.jaas.config` has no equivalent),
+    /// applied to every Kafka client of its connectors.
     #[serde(
         default,
         rename = "kafka.principal",
@@ -117,7 +118,12 @@ pub struct Tenant {
 }
 
 /// The Kafka client settings a tenant's principal may set (Kafka's `Principal` policy).
-pub const PRINCIPAL_KEYS: &[&str] = &["sasl.jaas.config", "sasl.mechanism", "security.protocol"];
+pub const PRINCIPAL_KEYS: &[&str] = &[
+    "security.protocol",
+    "sasl.mechanism",
+    "sasl.username",
+    "sasl.password",
+];
 
 impl Tenant {
     /// A tenant that may touch nothing: the policy of a connector whose tenant is gone.
@@ -271,6 +277,10 @@ pub fn check_tenant_name(name: &str) -> Result<(), String> {
     if name.is_empty() || name.len() > 64 {
         return Err("must have 1 to 64 characters".into());
     }
+    if name.starts_with("key-") {
+        // `tenant-key-…` is the key of a key record in the config topic.
+        return Err("must not start with 'key-'".into());
+    }
     if !name
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
@@ -378,15 +388,13 @@ mod tests {
     fn the_principal_reaches_every_client_and_stays_hidden() {
         let tenant: Tenant = serde_json::from_value(serde_json::json!({
             "name": "a",
-            "kafka.principal": {"sasl.mechanism": "PLAIN", "sasl.jaas.config": "secret"}
+            "kafka.principal": {"sasl.mechanism": "PLAIN", "sasl.password": "secret"}
         }))
         .unwrap();
         assert!(tenant.problems().is_empty());
         let overrides = tenant.client_overrides();
         assert_eq!(overrides.len(), 6);
-        assert!(
-            overrides.contains(&("consumer.override.sasl.jaas.config".into(), "secret".into()))
-        );
+        assert!(overrides.contains(&("consumer.override.sasl.password".into(), "secret".into())));
         let shown = serde_json::to_string(&tenant.redacted()).unwrap();
         assert!(
             !shown.contains("secret") && shown.contains("[hidden]"),
