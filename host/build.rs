@@ -50,6 +50,7 @@ const FIXTURES: &[&str] = &[
     "flaky-sink",
     "tag-transform",
     "tag-transform-2",
+    "busy-transform",
 ];
 /// Embedded name of the Python plugin.
 const PYTHON_NAME: &str = "python-change-case.wasm";
