@@ -51,6 +51,7 @@ const FIXTURES: &[&str] = &[
     "tag-transform",
     "tag-transform-2",
     "net-probe-transform",
+    "busy-transform",
 ];
 /// Embedded name of the Python plugin.
 const PYTHON_NAME: &str = "python-change-case.wasm";

@@ -73,6 +73,11 @@ enum Command {
         /// component, and upload-to-runnable on a second worker of a local cluster.
         #[arg(long, conflicts_with_all = ["transforms", "failover"])]
         plugins: bool,
+        /// Measure tenant isolation: one tenant's pipeline throughput alone and while another
+        /// tenant runs a CPU-bound plugin at its `task.cpu.share` quota (and without one), on a
+        /// local two-worker cluster with tenancy on.
+        #[arg(long, conflicts_with_all = ["transforms", "failover", "plugins"])]
+        tenants: bool,
     },
     /// Manage the connectors of a running worker through its REST API.
     Connectors(wasm_connect::cli::ConnectorsArgs),
@@ -140,6 +145,12 @@ async fn main() -> ExitCode {
             .map_err(|e| e.to_string()),
         Command::Bench { plugins: true, .. } => {
             tokio::task::spawn_blocking(wasm_connect::bench::plugins::run)
+                .await
+                .map_err(|e| e.to_string())
+                .and_then(|r| r.map_err(|e| format!("{e:#}")))
+        }
+        Command::Bench { tenants: true, .. } => {
+            tokio::task::spawn_blocking(wasm_connect::bench::tenants::run)
                 .await
                 .map_err(|e| e.to_string())
                 .and_then(|r| r.map_err(|e| format!("{e:#}")))

@@ -73,13 +73,52 @@ fn parse(response: &mut ureq::http::Response<ureq::Body>) -> Result<Value> {
 
 /// A REST call to the worker on `port` (GET, or POST with a JSON body).
 pub fn rest(port: u16, method: &str, path: &str, body: Option<Value>) -> Result<Value> {
+    Ok(rest_as(port, None, method, path, body)?.1)
+}
+
+/// A REST call to the worker on `port` carrying `Authorization: Bearer <key>` when `key` is
+/// given: GET, DELETE, or POST/PUT with a JSON body (none: an empty body); the HTTP status and
+/// the answer (JSON, or the text as a JSON string).
+pub fn rest_as(
+    port: u16,
+    key: Option<&str>,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> Result<(u16, Value)> {
     let url = format!("http://127.0.0.1:{port}{path}");
     let agent = agent();
-    let mut response = match (method, body) {
-        ("POST", Some(b)) => agent.post(&url).send_json(b)?,
-        _ => agent.get(&url).call()?,
+    let bearer = key.map(|k| format!("Bearer {k}"));
+    let mut response = match method {
+        "POST" | "PUT" => {
+            let mut request = if method == "POST" {
+                agent.post(&url)
+            } else {
+                agent.put(&url)
+            };
+            if let Some(bearer) = &bearer {
+                request = request.header("Authorization", bearer);
+            }
+            match body {
+                Some(b) => request.send_json(b)?,
+                None => request.send_empty()?,
+            }
+        }
+        "GET" | "DELETE" => {
+            let mut request = if method == "GET" {
+                agent.get(&url)
+            } else {
+                agent.delete(&url)
+            };
+            if let Some(bearer) = &bearer {
+                request = request.header("Authorization", bearer);
+            }
+            request.call()?
+        }
+        other => bail!("unsupported method {other}"),
     };
-    parse(&mut response)
+    let status = response.status().as_u16();
+    Ok((status, parse(&mut response)?))
 }
 
 /// `POST /connector-plugins` with a component; the HTTP status and the answer.
@@ -95,9 +134,19 @@ pub fn upload(port: u16, component: &[u8]) -> Result<(u16, Value)> {
 
 /// Start `wasm-connect distributed` with a benchmark worker config; returns once REST answers.
 pub fn start_worker(dir: &Path, bootstrap: &str, timing: &WorkerSettings) -> Result<Worker> {
+    start_worker_with(dir, bootstrap, timing, &[])
+}
+
+/// [`start_worker`] with `extra` worker properties, which add to or replace the benchmark's.
+pub fn start_worker_with(
+    dir: &Path,
+    bootstrap: &str,
+    timing: &WorkerSettings,
+    extra: &[(&str, String)],
+) -> Result<Worker> {
     let port = free_port()?;
     let props = dir.join(format!("worker-{port}.properties"));
-    let settings: BTreeMap<&str, String> = [
+    let mut settings: BTreeMap<&str, String> = [
         ("bootstrap.servers", bootstrap.to_string()),
         ("listeners", format!("http://127.0.0.1:{port}")),
         ("rest.advertised.host.name", "127.0.0.1".into()),
@@ -127,6 +176,7 @@ pub fn start_worker(dir: &Path, bootstrap: &str, timing: &WorkerSettings) -> Res
     ]
     .into_iter()
     .collect();
+    settings.extend(extra.iter().map(|(k, v)| (*k, v.clone())));
     let text: String = settings.iter().map(|(k, v)| format!("{k}={v}\n")).collect();
     std::fs::write(&props, text)?;
     let log = std::fs::File::create(dir.join(format!("worker-{port}.log")))?;

@@ -8,12 +8,15 @@
 //! - [`failover`] (`--failover`): time from `kill -9` and from SIGTERM of a distributed worker until
 //!   its task runs on another worker;
 //! - [`plugins`] (`--plugins`): compile against cached load of plugins, and upload-to-runnable on
-//!   a second worker.
+//!   a second worker;
+//! - [`tenants`] (`--tenants`): one tenant's pipeline throughput alone and while another tenant
+//!   runs a CPU-bound plugin, with and without its `task.cpu.share` quota.
 
 pub mod cluster;
 pub mod failover;
 pub mod pipeline;
 pub mod plugins;
+pub mod tenants;
 pub mod transforms;
 
 pub use pipeline::run;

@@ -30,7 +30,7 @@ fn compile_and_cached(name: &str, bytes: &[u8]) -> Result<(Duration, Duration)> 
 }
 
 /// The fixtures directory of the build tree this binary was built in.
-fn fixtures_dir() -> Result<PathBuf> {
+pub(super) fn fixtures_dir() -> Result<PathBuf> {
     let exe = std::env::current_exe()?;
     let target = exe
         .parent()
