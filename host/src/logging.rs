@@ -52,14 +52,32 @@ static LEVELS: OnceLock<Arc<LogLevels>> = OnceLock::new();
 /// Install the global subscriber (stdout, `RUST_LOG` or the default filter) with a reloadable
 /// filter. Call once, from `main`.
 pub fn init() {
+    init_to(false);
+}
+
+/// [`init`], writing to stderr when `stderr` (commands whose stdout is data, such as
+/// `plugin test`).
+pub fn init_to(stderr: bool) {
     let directives = std::env::var("RUST_LOG").unwrap_or_else(|_| DEFAULT_DIRECTIVES.into());
     let filter =
         EnvFilter::try_new(&directives).unwrap_or_else(|_| EnvFilter::new(DEFAULT_DIRECTIVES));
     let (filter, handle) = tracing_subscriber::reload::Layer::new(filter);
+    let (writer, terminal) = if stderr {
+        (
+            tracing_subscriber::fmt::writer::BoxMakeWriter::new(std::io::stderr),
+            std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        )
+    } else {
+        (
+            tracing_subscriber::fmt::writer::BoxMakeWriter::new(std::io::stdout),
+            std::io::IsTerminal::is_terminal(&std::io::stdout()),
+        )
+    };
     let fmt = tracing_subscriber::fmt::layer()
         .with_target(false)
+        .with_writer(writer)
         // Colours only on a terminal: logs written to files stay plain text.
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()));
+        .with_ansi(terminal);
     if tracing_subscriber::registry()
         .with(filter)
         .with(fmt)

@@ -87,6 +87,17 @@ enum Command {
     Tenants(wasm_connect::cli::TenantsArgs),
     /// Show the audit log of a multi-tenant worker (admin key).
     Audit(wasm_connect::cli::AuditArgs),
+    /// Work on a plugin locally, without a worker or Kafka.
+    #[command(subcommand)]
+    Plugin(PluginCommand),
+}
+
+/// `wasm-connect plugin …`.
+#[derive(Subcommand, Debug)]
+enum PluginCommand {
+    /// Run a plugin on input records (JSON lines) and print what it produces as JSON lines:
+    /// transforms and predicates see each record, sinks receive them, sources are polled.
+    Test(wasm_connect::plugin_runner::PluginTestArgs),
 }
 
 /// Cancel `token` on SIGTERM or SIGINT.
@@ -113,8 +124,9 @@ fn cancel_on_signals(token: CancellationToken) {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    wasm_connect::logging::init();
     let cli = Cli::parse();
+    // `plugin test` prints records on stdout: its logs go to stderr.
+    wasm_connect::logging::init_to(matches!(cli.command, Command::Plugin(_)));
     let shutdown = CancellationToken::new();
     cancel_on_signals(shutdown.clone());
     let result: Result<(), String> = match cli.command {
@@ -192,6 +204,11 @@ async fn main() -> ExitCode {
         }
         Command::Audit(args) => {
             return client_exit(tokio::task::spawn_blocking(move || args.run()).await);
+        }
+        Command::Plugin(PluginCommand::Test(args)) => {
+            let code =
+                tokio::task::spawn_blocking(move || wasm_connect::plugin_runner::main(&args)).await;
+            return ExitCode::from(code.unwrap_or(1));
         }
     };
     match result {

@@ -89,3 +89,129 @@ fn tenancy_needs_distributed_mode_and_an_admin_key() {
         "{stderr}"
     );
 }
+
+/// A plugin built by the host build: `<target>/wasm-plugins/…/<file>`.
+fn built_plugin(relative: &str) -> std::path::PathBuf {
+    let target = std::path::Path::new(BIN)
+        .parent()
+        .and_then(std::path::Path::parent)
+        .expect("target dir");
+    target.join("wasm-plugins").join(relative)
+}
+
+/// `wasm-connect plugin test …` with `input` on stdin: (exit code, stdout lines, stderr).
+fn plugin_test(args: &[&str], input: &str) -> (Option<i32>, Vec<serde_json::Value>, String) {
+    use std::io::Write as _;
+    let mut child = Command::new(BIN)
+        .args(["plugin", "test"])
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run wasm-connect");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write input");
+    let out = child.wait_with_output().expect("wait");
+    let lines = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    (
+        out.status.code(),
+        lines,
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+#[test]
+fn plugin_test_runs_transforms_predicates_sources_and_sinks_without_kafka() {
+    let input = concat!(
+        r#"{"topic": "orders", "partition": 1, "key": "k1", "value": {"id": 1}, "headers": {"h": "x"}}"#,
+        "\n",
+        r#"{"topic": "audit", "value": {"id": 2}}"#,
+        "\n"
+    );
+    let insert = built_plugin("wasm32-wasip2/release/insert_field.wasm");
+    let insert = insert.to_string_lossy();
+    let (code, lines, stderr) = plugin_test(
+        &[
+            &insert,
+            "--config",
+            "static.field=source",
+            "--config",
+            "static.value=shop",
+            "--input",
+            "-",
+        ],
+        input,
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        lines,
+        [
+            serde_json::json!({"topic": "orders", "partition": 1, "key": "k1",
+                "value": {"id": 1, "source": "shop"}, "headers": {"h": "x"}}),
+            serde_json::json!({"topic": "audit", "partition": null, "key": null,
+                "value": {"id": 2, "source": "shop"}, "headers": {}}),
+        ]
+    );
+    // A predicate: each record with whether it matches.
+    let matches = built_plugin("wasm32-wasip2/release/topic_name_matches.wasm");
+    let (code, lines, stderr) = plugin_test(
+        &[&matches.to_string_lossy(), "-c", "pattern=ord.*", "-i", "-"],
+        input,
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let answers: Vec<&serde_json::Value> = lines.iter().map(|l| &l["matches"]).collect();
+    assert_eq!(
+        answers,
+        [&serde_json::json!(true), &serde_json::json!(false)]
+    );
+    // A source polled twice.
+    let source = built_plugin("fixtures/counting-source.wasm");
+    let (code, lines, stderr) = plugin_test(
+        &[
+            &source.to_string_lossy(),
+            "-c",
+            "topic=t",
+            "-c",
+            "batch.size=3",
+            "--polls",
+            "2",
+        ],
+        "",
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(lines.len(), 6, "{lines:?}");
+    assert!(lines.iter().all(|l| l["topic"] == "t"), "{lines:?}");
+    // A sink receives the records: FileStreamSink writes them to its file.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out_file = dir.path().join("out.txt");
+    let sink = built_plugin("wasm32-wasip2/release/file_stream_sink.wasm");
+    let (code, lines, stderr) = plugin_test(
+        &[
+            &sink.to_string_lossy(),
+            "-c",
+            &format!("file={}", out_file.display()),
+            "-c",
+            "topics=orders",
+            "-i",
+            "-",
+        ],
+        input,
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(lines.is_empty());
+    assert!(stderr.contains("delivered 2 record(s)"), "{stderr}");
+    let written = std::fs::read_to_string(&out_file).expect("the sink's file");
+    assert_eq!(written.lines().count(), 2, "{written}");
+    // A bad input line is a usage error naming the line; a failing transform exits 1.
+    let (code, _, stderr) = plugin_test(&[&insert, "-c", "static.field=s", "-i", "-"], "{\n");
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("input line 1"), "{stderr}");
+}

@@ -23,6 +23,7 @@ pub use catalog::PluginVersionInfo;
 pub use context::WorkerContext;
 pub use distributed::DistributedHerder;
 pub use offsets::{ConnectorOffset, ConnectorOffsets, sink_group_id};
+pub(crate) use prepare::grants_for;
 pub use standalone::StandaloneHerder;
 pub use status::{ConnectorState, StatusCell};
 

@@ -265,7 +265,7 @@ fn absolute(path: &str) -> PathBuf {
 /// Grants from path-valued keys of `def` (their values made absolute in `config`) and from the
 /// explicit `wasm.*` settings. For a tenant's connector, relative paths are taken inside its
 /// `fs.root`, nothing outside it is granted, and no environment variable is passed.
-fn grants_for(
+pub(crate) fn grants_for(
     def: &ConfigDef,
     prefix: &str,
     config: &mut ConfigMap,
