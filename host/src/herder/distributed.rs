@@ -329,7 +329,7 @@ fn millis(d: Duration) -> u64 {
 }
 
 /// Send a REST request to another worker; its error answers come back as the same status.
-/// With tenancy on, `key` (the admin key) authenticates it as forwarded.
+/// With tenancy on, `key` (the forwarding key derived from the admin key) authenticates it.
 fn forward_blocking(
     base: &str,
     method: &str,
@@ -348,9 +348,7 @@ fn forward_blocking(
     macro_rules! authorized {
         ($request:expr) => {
             match &bearer {
-                Some(b) => $request
-                    .header("Authorization", b)
-                    .header(crate::rest::FORWARDED_HEADER, "1"),
+                Some(b) => $request.header("Authorization", b),
                 None => $request,
             }
         };

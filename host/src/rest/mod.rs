@@ -1198,7 +1198,6 @@ fn same_plugin(a: &str, b: &str) -> bool {
 pub mod openapi;
 mod tenancy;
 
-pub use tenancy::FORWARDED_HEADER;
 use tenancy::{CallerScope, audit};
 
 #[cfg(test)]

@@ -18,9 +18,6 @@ use super::{ApiError, ApiResult, RawBody, Shared, parse_json, query_pairs};
 use crate::herder::{ConnectorInfo, ConnectorStatus, Herder, HerderError, TaskInfo};
 use crate::tenancy::{AuditEntry, Caller, IssuedKey, Tenant, qualify, split};
 
-/// Header a worker adds to a request it forwards to another worker.
-pub const FORWARDED_HEADER: &str = "x-wasm-connect-forwarded";
-
 /// Paths anyone may read without a key.
 fn is_public(path: &str) -> bool {
     matches!(path, "/" | "/health" | "/openapi.json")
@@ -38,7 +35,6 @@ pub(super) async fn authenticate<H: Herder>(
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
     let caller = match state.herder.tenants().authenticate(authorization) {
-        Ok(Caller::Admin) if request.headers().contains_key(FORWARDED_HEADER) => Caller::Internal,
         Ok(caller) => caller,
         Err(_) if is_public(request.uri().path()) => Caller::Open,
         Err(e) => {

@@ -17,8 +17,8 @@ pub enum Caller {
     Open,
     /// The admin key: manages tenants, keys, public plugins and loggers.
     Admin,
-    /// Another worker, forwarding a request it received (with the admin key): acts as the
-    /// admin, and is not audited twice.
+    /// Another worker, forwarding a request it received (with the forwarding key derived from
+    /// the admin key): acts as the admin, and is not audited twice.
     Internal,
     /// A tenant's key.
     Tenant {
@@ -74,8 +74,12 @@ struct State {
 pub struct TenantDirectory {
     /// SHA-256 of the admin key; `None` when tenancy is off.
     admin_key_sha256: Option<String>,
-    /// The admin key itself, which this worker sends when it forwards a request to another.
-    admin_key: Option<String>,
+    /// The key workers send when they forward a request to each other: derived from the admin
+    /// key, so that the admin key itself never travels between workers and an admin request is
+    /// always audited.
+    forward_key: Option<String>,
+    /// SHA-256 of the forwarding key.
+    forward_key_sha256: Option<String>,
     state: RwLock<State>,
 }
 
@@ -87,9 +91,11 @@ impl TenantDirectory {
 
     /// Tenancy on, with this admin key.
     pub fn enabled(admin_key: &str) -> TenantDirectory {
+        let forward = hash_key(&format!("wasm-connect-forward:{}", admin_key.trim()));
         TenantDirectory {
             admin_key_sha256: Some(hash_key(admin_key)),
-            admin_key: Some(admin_key.trim().to_string()),
+            forward_key_sha256: Some(hash_key(&forward)),
+            forward_key: Some(forward),
             state: RwLock::default(),
         }
     }
@@ -113,7 +119,7 @@ impl TenantDirectory {
 
     /// The key to send with a request forwarded to another worker (tenancy on).
     pub fn forward_key(&self) -> Option<&str> {
-        self.admin_key.as_deref()
+        self.forward_key.as_deref()
     }
 
     /// Whether tenancy is on.
@@ -145,6 +151,9 @@ impl TenantDirectory {
         let hash = hash_key(key);
         if hash == *admin {
             return Ok(Caller::Admin);
+        }
+        if self.forward_key_sha256.as_ref() == Some(&hash) {
+            return Ok(Caller::Internal);
         }
         let state = self.read();
         match state.keys.get(&hash) {
@@ -263,6 +272,13 @@ mod tests {
             Ok(Caller::Admin)
         );
         assert_eq!(directory.authenticate(None), Err(AuthError::Missing));
+        // Workers forward with a key derived from the admin key, never the admin key itself.
+        let forward = directory.forward_key().unwrap().to_string();
+        assert_ne!(forward, "the-admin-key-0123");
+        assert_eq!(
+            directory.authenticate(Some(&format!("Bearer {forward}"))),
+            Ok(Caller::Internal)
+        );
         assert_eq!(
             directory.authenticate(Some("Basic abc")),
             Err(AuthError::Missing)
