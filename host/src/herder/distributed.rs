@@ -875,7 +875,7 @@ impl Herder for DistributedHerder {
         let connectors = self
             .connector_names()
             .into_iter()
-            .filter(|c| crate::tenancy::split(c).is_some_and(|(t, _)| t == name))
+            .filter(|c| crate::tenancy::belongs_to(c, name))
             .count();
         let plugins = self
             .shared
@@ -1028,10 +1028,7 @@ impl DistributedHerder {
             .config
             .connectors
             .iter()
-            .filter(|(n, _)| {
-                n.as_str() != name
-                    && crate::tenancy::split(n).is_some_and(|(t, _)| t == tenant.name)
-            })
+            .filter(|(n, _)| n.as_str() != name && crate::tenancy::belongs_to(n, &tenant.name))
             .map(|(_, e)| &e.config)
             .collect();
         let tasks: u64 = others.iter().map(|c| tasks_of(c)).sum::<u64>() + tasks_of(config);
@@ -1329,7 +1326,7 @@ impl Driver {
                 let mut restart = Vec::new();
                 {
                     let view = self.shared.view();
-                    let owned = |c: &str| crate::tenancy::split(c).is_some_and(|(t, _)| t == name);
+                    let owned = |c: &str| crate::tenancy::belongs_to(c, name);
                     for connector in view.connectors.keys().filter(|c| owned(c)) {
                         restart.push(Work::Connector(connector.clone()));
                     }

@@ -87,11 +87,7 @@ pub(crate) fn validate_as(
     tenant: Option<&str>,
 ) -> Validated {
     let tenant: Option<Arc<Tenant>> = match tenant {
-        Some(t) => Some(
-            ctx.tenants
-                .tenant(t)
-                .unwrap_or_else(|| Arc::new(Tenant::deny_all(t))),
-        ),
+        Some(t) => Some(ctx.tenants.policy(t)),
         None => config
             .get("name")
             .and_then(|name| ctx.tenants.policy_for_connector(name)),

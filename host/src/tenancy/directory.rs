@@ -194,11 +194,13 @@ impl TenantDirectory {
     /// The policy of the tenant owning `connector`: `None` when tenancy is off or the name is
     /// not qualified; a deny-all policy when its tenant is gone.
     pub fn policy_for_connector(&self, connector: &str) -> Option<Arc<Tenant>> {
-        let owner = self.owner_of(connector)?;
-        Some(
-            self.tenant(owner)
-                .unwrap_or_else(|| Arc::new(Tenant::deny_all(owner))),
-        )
+        self.owner_of(connector).map(|owner| self.policy(owner))
+    }
+
+    /// The policy of `tenant`: its settings, or deny-all when it is gone (fail closed).
+    pub fn policy(&self, tenant: &str) -> Arc<Tenant> {
+        self.tenant(tenant)
+            .unwrap_or_else(|| Arc::new(Tenant::deny_all(tenant)))
     }
 
     /// The tenant part of a qualified connector name, when tenancy is on.

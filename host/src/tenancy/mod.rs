@@ -39,6 +39,11 @@ pub fn split(qualified: &str) -> Option<(&str, &str)> {
     qualified.split_once(SEPARATOR)
 }
 
+/// Whether the qualified connector name `connector` belongs to `tenant`.
+pub fn belongs_to(connector: &str, tenant: &str) -> bool {
+    split(connector).is_some_and(|(owner, _)| owner == tenant)
+}
+
 /// Per-tenant limits; an absent quota is unlimited.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
