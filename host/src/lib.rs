@@ -17,6 +17,7 @@ pub mod herder;
 pub mod kafka;
 pub mod logging;
 pub mod offsets;
+pub mod plugin_dev;
 pub mod plugin_runner;
 pub mod plugins;
 pub mod rest;

@@ -98,6 +98,11 @@ enum PluginCommand {
     /// Run a plugin on input records (JSON lines) and print what it produces as JSON lines:
     /// transforms and predicates see each record, sinks receive them, sources are polled.
     Test(wasm_connect::plugin_runner::PluginTestArgs),
+    /// Create a plugin project: `plugin new --lang rust|python|js|c --kind source|sink|transform|predicate NAME`.
+    New(wasm_connect::plugin_dev::NewArgs),
+    /// Build the plugin project in DIR (default: here) with its language's toolchain; the last
+    /// line of stdout is the built component's path.
+    Build(wasm_connect::plugin_dev::BuildArgs),
 }
 
 /// Cancel `token` on SIGTERM or SIGINT.
@@ -208,6 +213,15 @@ async fn main() -> ExitCode {
         Command::Plugin(PluginCommand::Test(args)) => {
             let code =
                 tokio::task::spawn_blocking(move || wasm_connect::plugin_runner::main(&args)).await;
+            return ExitCode::from(code.unwrap_or(1));
+        }
+        Command::Plugin(PluginCommand::New(args)) => {
+            return ExitCode::from(wasm_connect::plugin_dev::new_main(&args));
+        }
+        Command::Plugin(PluginCommand::Build(args)) => {
+            let code =
+                tokio::task::spawn_blocking(move || wasm_connect::plugin_dev::build_main(&args))
+                    .await;
             return ExitCode::from(code.unwrap_or(1));
         }
     };
