@@ -393,7 +393,14 @@ impl DataGeneratorTask {
     /// Record `position` of this task's stream: a pure function of (seed, task, position).
     fn record(&self, position: u64) -> SourceRecord {
         let s = &self.settings;
-        let mut rng = SplitMix64::new(hash(&[s.seed, self.task, position, VALUE_STREAM]));
+        // The quickstart is hashed in too: two quickstarts with one seed are not correlated.
+        let mut rng = SplitMix64::new(hash(&[
+            s.seed,
+            self.task,
+            position,
+            VALUE_STREAM,
+            s.quickstart as u64,
+        ]));
         let value = s.quickstart.generate(&mut rng, position);
         let key = value.get(&s.key_field).cloned().unwrap_or_default();
         SourceRecord::new(
