@@ -40,6 +40,7 @@ const SHIPPED: &[&str] = &[
     "drop-headers",
     "insert-header",
     "filter",
+    "datagen",
 ];
 /// Test fixtures under `plugins/fixtures/`.
 const FIXTURES: &[&str] = &[
