@@ -251,7 +251,8 @@ function decode(nodes, index, schema, depth) {
     case 'null':
       return null;
     case 'array':
-      return node.val.map((child) => decode(nodes, child, schema?.valueSchema, depth + 1));
+      // componentize-js gives `list<u32>` as a Uint32Array: map it into a plain array.
+      return Array.from(node.val, (child) => decode(nodes, child, schema?.valueSchema, depth + 1));
     case 'map':
       return new Map(
         node.val.map(([k, v]) => [
@@ -287,10 +288,14 @@ export function valueFromWit(wit, schema) {
 
 // ----- JavaScript -> WIT arenas -----
 
+function isBytes(value) {
+  return ArrayBuffer.isView(value) || value instanceof ArrayBuffer;
+}
+
 function bytesOf(value) {
   if (value instanceof Uint8Array) return value;
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
   if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
   if (Array.isArray(value)) return Uint8Array.from(value);
   throw new PluginError(`expected bytes (a Uint8Array), got ${describe(value)}`);
 }
@@ -378,7 +383,7 @@ function encodeUntyped(nodes, value, depth) {
     case 'object':
       if (value === null) return { tag: 'null' };
       if (value instanceof Struct) return encodeTyped(nodes, value, value.schema, depth);
-      if (value instanceof Uint8Array || value instanceof ArrayBuffer) return { tag: 'bytes', val: bytesOf(value) };
+      if (isBytes(value)) return { tag: 'bytes', val: bytesOf(value) };
       if (Array.isArray(value)) return { tag: 'array', val: value.map((item) => encode(nodes, item, undefined, depth + 1)) };
       return {
         tag: 'map',

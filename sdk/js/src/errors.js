@@ -46,13 +46,24 @@ export class RetriableError extends PluginError {
  */
 export function toPluginError(error) {
   if (error instanceof PluginError) return error;
-  if (error instanceof Error) {
-    return new PluginError(`${error.name}: ${error.message}`, { cause: error });
+  if (isError(error)) {
+    const retriable = typeof error.retriable === 'boolean' ? error.retriable : false;
+    const message = error.name && error.name !== 'PluginError' ? `${error.name}: ${error.message}` : error.message;
+    return new PluginError(message, { retriable, cause: error });
   }
   if (error && typeof error === 'object' && typeof error.message === 'string') {
     return new PluginError(error.message, { retriable: Boolean(error.retriable) });
   }
   return new PluginError(String(error));
+}
+
+/**
+ * True for errors, including those the engine throws inside a component (which may come from
+ * another realm than the module's `Error`, so `instanceof Error` is not enough).
+ * @param {unknown} value
+ */
+export function isError(value) {
+  return value instanceof Error || Object.prototype.toString.call(value) === '[object Error]';
 }
 
 /**

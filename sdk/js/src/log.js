@@ -4,6 +4,8 @@
  * JSON, like `console.log`).
  */
 import { log as hostLog } from 'wasm-connect:plugin/host@0.1.0';
+import { Struct } from './data.js';
+import { isError } from './errors.js';
 
 /** The log levels, as in SLF4J and `tracing`. */
 export const Level = Object.freeze({
@@ -14,12 +16,21 @@ export const Level = Object.freeze({
   ERROR: 'error',
 });
 
+/** JSON for data values: bigints as numbers, maps and structs as objects, bytes as arrays. */
+function jsonable(_key, value) {
+  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [typeof k === 'string' ? k : JSON.stringify(k, jsonable), v]));
+  if (value instanceof Struct) return value.toObject();
+  if (ArrayBuffer.isView(value)) return [...new Uint8Array(value.buffer, value.byteOffset, value.byteLength)];
+  return value;
+}
+
 function text(value) {
   if (typeof value === 'string') return value;
-  if (value instanceof Error) return `${value.name}: ${value.message}`;
+  if (isError(value)) return `${value.name}: ${value.message}`;
   if (typeof value === 'object' && value !== null) {
     try {
-      return JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? v.toString() : v));
+      return JSON.stringify(value, jsonable);
     } catch {
       return String(value);
     }

@@ -13,7 +13,7 @@
  * keeps the single instance created by `start`/`configure` until `stop`.
  */
 import { Config, ConfigDef } from './config.js';
-import { PluginError, toPluginError, witThrowable } from './errors.js';
+import { PluginError, isError, toPluginError, witThrowable } from './errors.js';
 import { logAt } from './log.js';
 import { ConnectRecord, SinkRecord } from './record.js';
 
@@ -299,7 +299,7 @@ export function exportTransform(cls) {
           return records.map(() => err(error));
         }
         return outputs.map((out) => {
-          if (out instanceof Error) return err(out);
+          if (isError(out)) return err(out);
           if (out === null || out === undefined) return ok(undefined);
           try {
             return ok(asRecord(out, ConnectRecord).toWit());
@@ -339,7 +339,7 @@ export function exportPredicate(cls) {
         } catch (error) {
           return records.map(() => err(error));
         }
-        return answers.map((answer) => (answer instanceof Error ? err(answer) : ok(Boolean(answer))));
+        return answers.map((answer) => (isError(answer) ? err(answer) : ok(Boolean(answer))));
       },
     },
   };

@@ -62,3 +62,10 @@ test('config definitions: WIT keys and defaults', () => {
   assert.deepEqual(filled.getList('fields'), ['a', 'b']);
   assert.equal(filled.getOptionalString('file'), undefined);
 });
+
+test('log messages render data values', async () => {
+  const { log } = await import('../src/index.js');
+  const { logged } = await import('wasm-connect:plugin/host@0.1.0');
+  log.warn('v', new Map([['a', 1n], ['b', new Uint8Array([1])]]), 2n ** 64n, null);
+  assert.deepEqual(logged.at(-1), ['warn', 'v {"a":1,"b":[1]} 18446744073709551616 null']);
+});

@@ -83,6 +83,9 @@ test('arrays of typed elements and malformed arenas', () => {
   assert.deepEqual(wit.nodes.map((n) => n.tag), ['array', 'int32', 'int32', 'int32']);
   assert.deepEqual(valueFromWit(wit, schema), [1, 2, 3]);
   assert.throws(() => valueFromWit({ nodes: [{ tag: 'array', val: [5] }] }), /no node 5/);
+  // componentize-js lifts `list<u32>` (array children) as a Uint32Array.
+  const lifted = { nodes: [{ tag: 'array', val: Uint32Array.of(1, 2) }, { tag: 'int64', val: 2n ** 40n }, { tag: 'string', val: 's' }] };
+  assert.deepEqual(valueFromWit(lifted), [2n ** 40n, 's']);
   assert.throws(() => valueToWit('x', SchemaBuilder.array(Schema.INT32).build()), /expected an array/);
   assert.throws(() => valueToWit(Symbol('s')), /cannot encode/);
 });

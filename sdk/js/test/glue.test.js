@@ -19,6 +19,7 @@ import {
   exportSource,
   log,
   offsetMapToWit,
+  toPluginError,
   schemaToWit,
   valueToWit,
 } from '../src/source.js';
@@ -78,6 +79,10 @@ test('a transform: info, defaults, per-record results, errors, untouched parts k
   assert.equal(out.val.timestamp, 5n);
   assert.deepEqual(boom, { tag: 'err', val: { message: 'TypeError: boom', retriable: false } });
   assert.deepEqual(drop, { tag: 'ok', val: undefined });
+  // Errors that are not `instanceof Error` (as the engine's own inside a component) keep their name.
+  const foreign = Object.assign(Object.create(null), { name: 'TypeError', message: 'x' });
+  Object.defineProperty(foreign, Symbol.toStringTag, { value: 'Error' });
+  assert.equal(toPluginError(foreign).message, 'TypeError: x');
 });
 
 test('records: headers, copies, schemas', () => {
