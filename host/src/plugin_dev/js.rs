@@ -24,8 +24,12 @@ pub const TOOLS_ENV: &str = "WASM_CONNECT_JS_TOOLS";
 /// Where componentize-js lives below a project or a tools directory.
 const COMPONENTIZE_JS_PACKAGE: &str = "node_modules/@bytecodealliance/componentize-js/package.json";
 
-const NODE_INSTALL: &str =
-    "apt-get install nodejs npm   # Node.js 20.6 or newer; or see https://nodejs.org/en/download";
+/// How to get Node.js 20.6+ (componentize-js's parser needs Node.js 20; the SDK's test hooks 20.6).
+const NODE_INSTALL: &str = "apt-get install nodejs npm   # where the distribution ships Node.js 20.6+ (Debian 13), \
+     else https://nodejs.org/en/download";
+
+/// The oldest Node.js major version that builds.
+const NODE_MIN_MAJOR: u32 = 20;
 
 /// The SDK's files, written into every project under `wasm-connect/`.
 const SDK_FILES: &[(&str, &str)] = &[
@@ -345,6 +349,25 @@ test('logs each record', () => {{
     )
 }
 
+/// `node --version` (e.g. `v20.20.2`), if it runs.
+fn node_version() -> Option<String> {
+    let output = Command::new("node").arg("--version").output().ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
+}
+
+/// The major version of a `node --version` answer.
+fn node_major(version: &str) -> Option<u32> {
+    version
+        .trim_start_matches('v')
+        .split('.')
+        .next()?
+        .parse()
+        .ok()
+}
+
 /// Does `dir` have componentize-js installed?
 fn has_componentize(dir: &Path) -> bool {
     dir.join(COMPONENTIZE_JS_PACKAGE).is_file()
@@ -357,31 +380,53 @@ pub(super) fn build(dir: &Path, plugin: &ManifestPlugin) -> Result<PathBuf, DevE
             install: NODE_INSTALL.into(),
         });
     }
-    let shared = std::env::var_os(TOOLS_ENV).map(PathBuf::from);
-    if let Some(tools) = &shared
-        && !has_componentize(tools)
+    if let Some(version) = node_version()
+        && node_major(&version).is_some_and(|major| major < NODE_MIN_MAJOR)
     {
-        return Err(DevError::Usage(format!(
-            "{TOOLS_ENV}={} has no componentize-js; install it there with:\n    \
-             npm install --prefix {} @bytecodealliance/componentize-js@{COMPONENTIZE_JS_VERSION}",
-            tools.display(),
-            tools.display(),
-        )));
+        return Err(DevError::ToolMissing {
+            tool: format!("Node.js {NODE_MIN_MAJOR} or newer (found {version})"),
+            install: NODE_INSTALL.into(),
+        });
     }
-    if shared.is_none() && !has_componentize(dir) {
-        if !super::on_path("npm") {
-            return Err(DevError::ToolMissing {
-                tool: "npm".into(),
-                install: NODE_INSTALL.into(),
-            });
+    // Absolute, since build.mjs runs in the project directory.
+    let shared = match std::env::var_os(TOOLS_ENV).filter(|v| !v.is_empty()) {
+        Some(tools) => {
+            Some(std::path::absolute(&tools).map_err(|e| DevError::io(PathBuf::from(tools), e))?)
         }
-        let mut npm = Command::new("npm");
-        npm.args(["install", "--no-audit", "--no-fund"]);
-        run_tool(npm, dir, "npm install", NODE_INSTALL)?;
+        None => None,
+    };
+    // The project's own node_modules first, else the shared install, else `npm install`.
+    if !has_componentize(dir) {
+        match &shared {
+            Some(tools) if !has_componentize(tools) => {
+                return Err(DevError::Usage(format!(
+                    "{TOOLS_ENV}={} has no componentize-js; install it there with:\n    \
+                     npm install --prefix {} @bytecodealliance/componentize-js@{COMPONENTIZE_JS_VERSION}",
+                    tools.display(),
+                    tools.display(),
+                )));
+            }
+            Some(_) => {}
+            None => {
+                if !super::on_path("npm") {
+                    return Err(DevError::ToolMissing {
+                        tool: "npm".into(),
+                        install: NODE_INSTALL.into(),
+                    });
+                }
+                let mut npm = Command::new("npm");
+                npm.args(["install", "--no-audit", "--no-fund"]);
+                run_tool(npm, dir, "npm install", NODE_INSTALL)?;
+            }
+        }
     }
     let out = output(plugin);
     let mut node = Command::new("node");
     node.args(["build.mjs", "--world", plugin.world(), "--out", &out]);
+    match &shared {
+        Some(tools) => node.env(TOOLS_ENV, tools),
+        None => node.env_remove(TOOLS_ENV),
+    };
     run_tool(node, dir, "node build.mjs (componentize-js)", NODE_INSTALL)?;
     Ok(dir.join(out))
 }
@@ -434,6 +479,13 @@ mod tests {
             }
             file("test/my-plugin.test.js");
         }
+    }
+
+    #[test]
+    fn node_versions_are_read() {
+        assert_eq!(node_major("v20.20.2"), Some(20));
+        assert_eq!(node_major("v18.19.0"), Some(18));
+        assert_eq!(node_major("nonsense"), None);
     }
 
     #[test]
