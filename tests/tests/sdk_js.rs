@@ -187,8 +187,14 @@ fn plugin_test(
     }
     args.extend(["--input".to_string(), input_file.display().to_string()]);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let started = Instant::now();
     let output = wasm_connect(&args, dir, tools)?;
     check("plugin test", &output)?;
+    eprintln!(
+        "plugin test of {} in {:.1} s",
+        wasm.display(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(stdout_of(&output))
 }
 
@@ -281,6 +287,7 @@ fn js_transform_and_predicate_build_test_and_run_in_a_worker() -> Result<()> {
 
     // A worker that shares `plugin test`'s compiled-component cache: each JS component
     // (≈12 MB, seconds to compile) is compiled once.
+    let started = Instant::now();
     let broker = BrokerProcess::start(root)?;
     let port = free_port()?;
     let cache = root
@@ -341,6 +348,10 @@ fn js_transform_and_predicate_build_test_and_run_in_a_worker() -> Result<()> {
     assert_eq!(
         std::fs::read_to_string(&output)?,
         "APPLE!\nCHERRY!\nZEBRA!\n"
+    );
+    eprintln!(
+        "worker: uploads and pipeline in {:.1} s",
+        started.elapsed().as_secs_f64()
     );
     let status = worker.wait_status("js-source", Duration::from_secs(10), |s| {
         s["connector"]["state"] == "RUNNING" && s["tasks"][0]["state"] == "RUNNING"
