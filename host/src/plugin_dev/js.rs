@@ -270,7 +270,7 @@ export class {class}Task extends SinkTask {{
 
   put(records) {{
     for (const record of records) {{
-      log.info(`${{this.prefix}} ${{record.topic}}-${{record.partition}}@${{record.kafkaOffset}}:`, record.value);
+      log.info(`${{this.prefix}} ${{record.topic}}-${{record.partition ?? '-'}}@${{record.kafkaOffset}}:`, record.value);
     }}
   }}
 }}
