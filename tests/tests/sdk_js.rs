@@ -17,9 +17,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
 use serde_json::json;
+use sha2::{Digest, Sha256};
 use wasm_connect_tests::{
-    BrokerProcess, WorkerProcess, free_port, target_profile_dir, wait_for_lines, worker_binary,
-    worker_properties,
+    BrokerProcess, WorkerProcess, free_port, plugin_cache_dir, target_profile_dir, wait_for_lines,
+    worker_binary, worker_properties,
 };
 
 /// The componentize-js version `plugin new` pins (host/src/plugin_dev/js.rs).
@@ -225,6 +226,17 @@ fn js_transform_and_predicate_build_test_and_run_in_a_worker() -> Result<()> {
     let tools = js_tools()?;
     let dir = tempfile::tempdir()?;
     let root = dir.path();
+    // `plugin test` keeps compiled components in $TMPDIR/wasm-connect-plugin-test-cache: make
+    // that the test workers' shared cache, so that each JS component (≈12 MB, half a minute to
+    // compile in a debug build) is compiled once, and the worker finds the bundled plugins
+    // compiled by earlier tests.
+    let cache = plugin_cache_dir()?;
+    std::fs::create_dir_all(&cache)?;
+    std::os::unix::fs::symlink(&cache, root.join("wasm-connect-plugin-test-cache"))?;
+    let mut cached = CachedComponents {
+        dir: cache,
+        hashes: Vec::new(),
+    };
 
     // New projects, built side by side (componentize-js is single-threaded).
     let (upper, needle) = std::thread::scope(|scope| {
@@ -233,6 +245,11 @@ fn js_transform_and_predicate_build_test_and_run_in_a_worker() -> Result<()> {
         (join(upper), join(needle))
     });
     let (upper, needle) = (upper?, needle?);
+    for wasm in [&upper, &needle] {
+        cached
+            .hashes
+            .push(hex::encode(Sha256::digest(std::fs::read(wasm)?)));
+    }
 
     // `plugin test`: exact output lines.
     let transformed = plugin_test(
@@ -285,21 +302,11 @@ fn js_transform_and_predicate_build_test_and_run_in_a_worker() -> Result<()> {
     let stderr = String::from_utf8_lossy(&missing.stderr);
     ensure!(stderr.contains("\"needle\""), "{stderr}");
 
-    // A worker that shares `plugin test`'s compiled-component cache: each JS component
-    // (≈12 MB, seconds to compile) is compiled once.
+    // A worker (with the cache shared with `plugin test`).
     let started = Instant::now();
     let broker = BrokerProcess::start(root)?;
     let port = free_port()?;
-    let cache = root
-        .join("wasm-connect-plugin-test-cache")
-        .display()
-        .to_string();
-    let props = worker_properties(
-        root,
-        &broker.bootstrap,
-        port,
-        &[("plugin.cache.dir", &cache)],
-    )?;
+    let props = worker_properties(root, &broker.bootstrap, port, &[])?;
     let worker = WorkerProcess::start(root, &props, port, &[], "worker.log")?;
     for (wasm, class) in [(&upper, "JsUpper"), (&needle, "JsNeedle")] {
         let (code, body) = worker.post_bytes(
@@ -361,6 +368,31 @@ fn js_transform_and_predicate_build_test_and_run_in_a_worker() -> Result<()> {
         "{status}"
     );
     Ok(())
+}
+
+/// Removes this run's compiled JS components from the shared cache when the test ends (builds
+/// are not byte-for-byte reproducible, so they would never be used again).
+struct CachedComponents {
+    dir: PathBuf,
+    hashes: Vec<String>,
+}
+
+impl Drop for CachedComponents {
+    fn drop(&mut self) {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if self
+                .hashes
+                .iter()
+                .any(|hash| name.starts_with(hash.as_str()))
+            {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
 }
 
 fn join<T>(handle: std::thread::ScopedJoinHandle<'_, Result<T>>) -> Result<T> {
