@@ -169,8 +169,16 @@ mod tests {
             let app = &find("app.py").contents;
             assert!(app.contains("class MyUpper("), "{kind}: {app}");
             assert!(!app.contains(PLACEHOLDER), "{kind}");
-            assert!(find("test_app.py").contents.contains("from app import MyUpper"));
-            assert!(find("wasm_connect/__init__.py").contents.contains("export_transform"));
+            assert!(
+                find("test_app.py")
+                    .contents
+                    .contains("from app import MyUpper")
+            );
+            assert!(
+                find("wasm_connect/__init__.py")
+                    .contents
+                    .contains("export_transform")
+            );
             assert!(find("wit/plugins.wit").contents.contains(kind.world()));
             let export = match kind {
                 Kind::Transform => "Plugin, Transform = wasm_connect.export_transform(MyUpper)",

@@ -7,7 +7,13 @@ import traceback
 from typing import Any, Callable, Dict, List, Mapping, Optional, Type
 
 from componentize_py_types import Err, Ok  # type: ignore[import-not-found]
-from wit_world.imports import types as t  # type: ignore[import-not-found]
+
+try:
+    # In worlds that also import another `types` interface (e.g. `wasi:http/types`),
+    # componentize-py names the modules after their packages.
+    from wit_world.imports import wasm_connect_plugin_types as t  # type: ignore[import-not-found]
+except ImportError:
+    from wit_world.imports import types as t  # type: ignore[import-not-found]
 
 from . import data as d
 from . import log
