@@ -36,6 +36,10 @@ const SDK_FILES: &[(&str, &str)] = &[
         include_str!("../../../sdk/python/wasm_connect/exports.py"),
     ),
     (
+        "wasm_connect/http.py",
+        include_str!("../../../sdk/python/wasm_connect/http.py"),
+    ),
+    (
         "wasm_connect/log.py",
         include_str!("../../../sdk/python/wasm_connect/log.py"),
     ),

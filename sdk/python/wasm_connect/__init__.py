@@ -34,7 +34,7 @@ Everything but the exports works in plain CPython too, so plugins can be unit-te
 ``python3 -m unittest``.
 """
 
-from . import log, source_context
+from . import http, log, source_context
 from .config import (
     REQUIRED,
     Config,
@@ -79,6 +79,7 @@ from .records import OffsetMap, Record, SinkRecord, SourceRecord, TopicPartition
 __version__ = "0.1.0"
 
 __all__ = [
+    "http",
     "log",
     "source_context",
     "REQUIRED",
