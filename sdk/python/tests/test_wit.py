@@ -249,7 +249,19 @@ class GlueTest(unittest.TestCase):
         not_started = transform.apply([wit_record(types, "a")])
         self.assertIn("not started", not_started[0].value.message)
         transform.configure([])
-        results = Transform().apply([wit_record(types, v) for v in ["a", "retry", "drop", "bug"]])
+        from wasm_connect import log
+
+        logged: list = []
+        log._sink, saved = (lambda level, message: logged.append((level, message))), log._sink
+        try:
+            results = Transform().apply([wit_record(types, v) for v in ["a", "retry", "drop", "bug"]])
+        finally:
+            log._sink = saved
+        # The unexpected exception's traceback goes to the worker's log; PluginErrors do not.
+        self.assertEqual(len(logged), 1)
+        self.assertEqual(logged[0][0], "error")
+        self.assertIn("KeyError", logged[0][1])
+        self.assertIn("Traceback", logged[0][1])
         self.assertEqual(w.decode_value(results[0].value.value), "A")
         self.assertEqual(results[1], Err(types.PluginError(message="busy", retriable=True)))
         self.assertEqual(results[2], Ok(None))
