@@ -183,7 +183,7 @@ class _Failure(Exception):
 def _send(method: str, url: str, headers: List[Tuple[str, bytes]], body: bytes, timeout_ms: int) -> Tuple[int, bytes]:
     """Send one request and return (status, body); raises `_Failure` without an answer."""
     parts = urlsplit(url)
-    fields = http.Fields.from_list(headers)
+    fields = http.Fields.from_list(headers + [("content-length", str(len(body)).encode())])
     request = http.OutgoingRequest(fields)
     request.set_method(http.Method_Post() if method == "POST" else http.Method_Put())
     request.set_scheme(http.Scheme_Https() if parts.scheme == "https" else http.Scheme_Http())

@@ -13,6 +13,7 @@ mod header;
 mod json;
 mod json_schema;
 mod number;
+#[cfg(feature = "record-json")]
 mod record_json;
 mod string;
 
@@ -23,6 +24,7 @@ pub use header::{
 };
 pub use json::{DecimalFormat, JsonConverter};
 pub use number::{NumberConverter, NumberKind};
+#[cfg(feature = "record-json")]
 pub use record_json::RecordJson;
 pub use string::StringConverter;
 
