@@ -399,7 +399,9 @@ fn build_c_plugin(repo: &Path, c_dir: &Path) -> Option<PathBuf> {
             .ok()?;
         Some(String::from_utf8_lossy(&out.stdout).trim().to_string())
     };
-    let is_file = |p: Option<String>| p.is_some_and(|p| Path::new(&p).is_absolute() && Path::new(&p).is_file());
+    let is_file = |p: Option<String>| {
+        p.is_some_and(|p| Path::new(&p).is_absolute() && Path::new(&p).is_file())
+    };
     let Some(version) = Command::new(&clang)
         .arg("--version")
         .output()
@@ -410,7 +412,9 @@ fn build_c_plugin(repo: &Path, c_dir: &Path) -> Option<PathBuf> {
         return skip(format!("{clang} is not installed (`{C_INSTALL}`)"));
     };
     if !is_file(print("-print-file-name=libc.a")) {
-        return skip(format!("the wasm32-wasi sysroot is missing (`{C_INSTALL}`)"));
+        return skip(format!(
+            "the wasm32-wasi sysroot is missing (`{C_INSTALL}`)"
+        ));
     }
     if !is_file(print("-print-libgcc-file-name")) {
         return skip(format!("compiler-rt for wasm32 is missing (`{C_INSTALL}`)"));
@@ -479,7 +483,13 @@ fn build_c_plugin(repo: &Path, c_dir: &Path) -> Option<PathBuf> {
     let result = Command::new(&clang)
         .arg("--target=wasm32-wasi")
         .args(&sysroot)
-        .args(["-mexec-model=reactor", "-O2", "-Wall", "-Werror"])
+        .args([
+            "-mexec-model=reactor",
+            "-O2",
+            "-Wall",
+            "-Werror",
+            "-Wl,--strip-debug",
+        ])
         .arg("-I")
         .arg(&bindings)
         .arg("-I")

@@ -44,6 +44,7 @@ void exports_wasm_connect_plugin_plugin_info(wc_plugin_info_t *ret) {
 }
 
 void exports_wasm_connect_plugin_plugin_config_definition(wc_config_keys_t *ret) {
+    WC_INIT(ret);
     wc_config_key_t *max = wc_config_key_add(
         ret, "max.length", WC_CONFIG_LONG, NULL,
         "Maximum length of a string in bytes of UTF-8; longer strings are cut at the last "

@@ -28,6 +28,9 @@
  *    `cabi_post_*` function, which frees them recursively with `free`. Never return a pointer
  *    to static or stack memory (so never `world_string_set` a literal into a return value: use
  *    `wc_string_new` / `world_string_dup`), and never free what you return.
+ *    Return values (`ret`) start UNINITIALIZED (stack memory of the generated wrapper): set
+ *    every field, or `WC_INIT(ret)` first and then fill it with the helpers (`wc_plugin_info`,
+ *    `wc_transform_batch` and `wc_predicate_batch` initialize `ret` themselves).
  * 3. Arguments of an imported function (`wasm_connect_plugin_host_log`, the source context's
  *    `offset`) are BORROWED by the host: the caller keeps ownership (`wc_str` views are fine).
  * 4. Results of an imported function (the `offset` map of `wc_source_offset`) are allocated in
@@ -48,6 +51,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Generated: `#define WASM_CONNECT_EXPORTS_<KIND>` for the world's exports, then world.h. */
 #include "wasm_connect_world.h"
@@ -151,6 +155,9 @@ typedef wasm_connect_plugin_host_log_level_t wc_log_level_t;
 #else
 #define WC_PRINTF(fmt, args)
 #endif
+
+/* Zero an out-parameter (empty lists, `is_some = false`, ...) before filling it. */
+#define WC_INIT(ret) memset((ret), 0, sizeof(*(ret)))
 
 /* ---------------------------------------------------------------------------------------------
  * Strings

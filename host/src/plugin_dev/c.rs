@@ -93,9 +93,9 @@ fn world_header(resolve: &Resolve, world: WorldId) -> String {
                     let interface = &resolve.interfaces[*id];
                     let package = interface.package.map(|p| &resolve.packages[p].name);
                     match (package, &interface.name) {
-                        (Some(p), Some(name)) if p.namespace == "wasm-connect" => Some(
-                            name.replace('-', "_").to_uppercase(),
-                        ),
+                        (Some(p), Some(name)) if p.namespace == "wasm-connect" => {
+                            Some(name.replace('-', "_").to_uppercase())
+                        }
                         _ => None,
                     }
                 }
@@ -226,6 +226,7 @@ void exports_wasm_connect_plugin_plugin_info(wc_plugin_info_t *ret) {
 }
 
 void exports_wasm_connect_plugin_plugin_config_definition(wc_config_keys_t *ret) {
+    WC_INIT(ret); /* results start uninitialized */
     wc_config_key_add(ret, "suffix", WC_CONFIG_STRING, "", "Appended to each string value.");
 }
 
@@ -270,6 +271,7 @@ void exports_wasm_connect_plugin_plugin_info(wc_plugin_info_t *ret) {
 }
 
 void exports_wasm_connect_plugin_plugin_config_definition(wc_config_keys_t *ret) {
+    WC_INIT(ret); /* results start uninitialized */
     wc_config_key_t *key = wc_config_key_add(ret, "needle", WC_CONFIG_STRING, NULL,
                                              "The text to look for.");
     wc_config_key_non_empty(key);
@@ -312,6 +314,7 @@ void exports_wasm_connect_plugin_plugin_info(wc_plugin_info_t *ret) {
 }
 
 void exports_wasm_connect_plugin_plugin_config_definition(wc_config_keys_t *ret) {
+    WC_INIT(ret); /* results start uninitialized */
     wc_config_key_t *topic = wc_config_key_add(ret, "topic", WC_CONFIG_STRING, NULL,
                                                "Topic to write to.");
     wc_config_key_non_empty(topic);
@@ -325,7 +328,7 @@ static wc_config_t connector_config;
 
 void exports_wasm_connect_plugin_connector_validate(wc_config_t *config,
                                                     wc_config_errors_t *ret) {
-    memset(ret, 0, sizeof(*ret)); /* no errors beyond the config definition's checks */
+    WC_INIT(ret); /* no errors beyond the config definition's checks */
     wc_config_free(config);
 }
 
@@ -345,7 +348,7 @@ bool exports_wasm_connect_plugin_connector_task_configs(uint32_t max_tasks,
                                                         wc_task_configs_t *ret,
                                                         wc_error_t *err) {
     (void)err;
-    memset(ret, 0, sizeof(*ret));
+    WC_INIT(ret);
     for (uint32_t n = 0; n < (max_tasks ? max_tasks : 1); n++) {
         wc_config_t task = wc_config_clone(&connector_config);
         wc_string_t number = wc_string_format("%u", n);
@@ -389,7 +392,7 @@ bool exports_wasm_connect_plugin_source_task_start(wc_config_t *config, wc_error
 
 bool exports_wasm_connect_plugin_source_task_poll(wc_source_records_t *ret, wc_error_t *err) {
     (void)err;
-    memset(ret, 0, sizeof(*ret));
+    WC_INIT(ret);
     while (next < max_records && ret->len < 100) {
         wc_source_record_t *out = wc_source_records_push(ret, topic);
         wc_string_t text = wc_string_format("hello %lld", (long long)next);
@@ -429,6 +432,7 @@ void exports_wasm_connect_plugin_plugin_info(wc_plugin_info_t *ret) {
 }
 
 void exports_wasm_connect_plugin_plugin_config_definition(wc_config_keys_t *ret) {
+    WC_INIT(ret); /* results start uninitialized */
     wc_config_key_add(ret, "prefix", WC_CONFIG_STRING, "got", "Written before each record.");
 }
 
@@ -438,7 +442,7 @@ static wc_config_t connector_config;
 
 void exports_wasm_connect_plugin_connector_validate(wc_config_t *config,
                                                     wc_config_errors_t *ret) {
-    memset(ret, 0, sizeof(*ret));
+    WC_INIT(ret);
     wc_config_free(config);
 }
 
@@ -453,7 +457,7 @@ bool exports_wasm_connect_plugin_connector_task_configs(uint32_t max_tasks,
                                                         wc_task_configs_t *ret,
                                                         wc_error_t *err) {
     (void)err;
-    memset(ret, 0, sizeof(*ret));
+    WC_INIT(ret);
     for (uint32_t n = 0; n < (max_tasks ? max_tasks : 1); n++) {
         wc_task_configs_push(ret, wc_config_clone(&connector_config));
     }
@@ -642,6 +646,8 @@ pub(super) fn build(dir: &Path, plugin: &ManifestPlugin) -> Result<PathBuf, DevE
     sources.extend(c_files(&dir.join("sdk"))?);
     sources.push(bindings_dir.join("world.c"));
     let core = build_dir.join(format!("{}.core.wasm", plugin.name));
+    let extra_flags = std::env::var("WASM_CONNECT_CFLAGS").unwrap_or_default();
+    let extra_flags: Vec<&str> = extra_flags.split_whitespace().collect();
     let mut clang = Command::new(&toolchain.clang);
     clang
         .arg("--target=wasm32-wasi")
@@ -650,12 +656,13 @@ pub(super) fn build(dir: &Path, plugin: &ManifestPlugin) -> Result<PathBuf, DevE
         .arg("-I")
         .arg(&bindings_dir)
         .arg("-I")
-        .arg(dir.join("sdk"))
-        .args(
-            std::env::var("WASM_CONNECT_CFLAGS")
-                .unwrap_or_default()
-                .split_whitespace(),
-        )
+        .arg(dir.join("sdk"));
+    // wasi-libc carries DWARF (≈140 KB): dropped unless the user asks for debug info with -g.
+    if !extra_flags.iter().any(|f| f.starts_with("-g")) {
+        clang.arg("-Wl,--strip-debug");
+    }
+    clang
+        .args(&extra_flags)
         .args(&sources)
         .arg(&type_object)
         .arg("-o")
@@ -699,7 +706,11 @@ mod tests {
         for (kind, exports, source_context) in [
             (Kind::Transform, &["PLUGIN", "TRANSFORM"][..], false),
             (Kind::Predicate, &["PLUGIN", "PREDICATE"][..], false),
-            (Kind::Source, &["PLUGIN", "CONNECTOR", "SOURCE_TASK"][..], true),
+            (
+                Kind::Source,
+                &["PLUGIN", "CONNECTOR", "SOURCE_TASK"][..],
+                true,
+            ),
             (Kind::Sink, &["PLUGIN", "CONNECTOR", "SINK_TASK"][..], false),
         ] {
             let (resolve, world) = embedded_world(kind.world()).expect("world");
@@ -720,9 +731,7 @@ mod tests {
             );
             // The helpers rely on the renamed world: `world_string_t`, not `<kind>_plugin_…`.
             assert!(
-                bindings
-                    .header
-                    .contains("typedef struct world_string_t {"),
+                bindings.header.contains("typedef struct world_string_t {"),
                 "{kind}"
             );
             assert!(bindings.type_object.starts_with(b"\0asm"), "{kind}");
@@ -748,6 +757,10 @@ mod tests {
         let plugin = files.iter().find(|f| f.path == "my_plugin.c").expect("c");
         assert!(plugin.contents.contains("\"MyPlugin\""));
         assert!(!plugin.contents.contains("__CLASS__"));
-        assert!(plugin.contents.contains("exports_wasm_connect_plugin_transform_apply"));
+        assert!(
+            plugin
+                .contents
+                .contains("exports_wasm_connect_plugin_transform_apply")
+        );
     }
 }
