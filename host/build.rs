@@ -431,9 +431,17 @@ fn build_c_plugin(repo: &Path, c_dir: &Path) -> Option<PathBuf> {
         repo.join("wit/types.wit"),
         repo.join("wit/plugins.wit"),
     ];
+    let flags = [
+        "-mexec-model=reactor",
+        "-O2",
+        "-Wall",
+        "-Werror",
+        "-Wl,--strip-debug",
+    ];
     let mut hasher = DefaultHasher::new();
     version.hash(&mut hasher);
     sysroot.hash(&mut hasher);
+    flags.hash(&mut hasher);
     for input in &inputs {
         match fs::read(input) {
             Ok(bytes) => bytes.hash(&mut hasher),
@@ -483,13 +491,7 @@ fn build_c_plugin(repo: &Path, c_dir: &Path) -> Option<PathBuf> {
     let result = Command::new(&clang)
         .arg("--target=wasm32-wasi")
         .args(&sysroot)
-        .args([
-            "-mexec-model=reactor",
-            "-O2",
-            "-Wall",
-            "-Werror",
-            "-Wl,--strip-debug",
-        ])
+        .args(flags)
         .arg("-I")
         .arg(&bindings)
         .arg("-I")

@@ -587,6 +587,18 @@ int64_t wc_schema_struct_get(const wc_schema_t *schema, uint32_t parent, const c
     return -1;
 }
 
+void wc_schema_set_value_schema(wc_schema_t *schema, uint32_t parent, uint32_t child) {
+    if (parent >= schema->nodes.len) abort();
+    schema->nodes.ptr[parent].value_schema.is_some = true;
+    schema->nodes.ptr[parent].value_schema.val = child;
+}
+
+void wc_schema_set_key_schema(wc_schema_t *schema, uint32_t parent, uint32_t child) {
+    if (parent >= schema->nodes.len) abort();
+    schema->nodes.ptr[parent].key_schema.is_some = true;
+    schema->nodes.ptr[parent].key_schema.val = child;
+}
+
 void wc_schema_set_name(wc_schema_t *schema, uint32_t index, const char *name) {
     if (index >= schema->nodes.len) abort();
     wc_schema_node_t *node = &schema->nodes.ptr[index];

@@ -267,6 +267,10 @@ void wc_config_key_path(wc_config_key_t *key, wc_path_access_t access);
 
 /* ---------------------------------------------------------------------------------------------
  * Values (arena model: node 0 is the root; children of arrays, maps and structs are indexes)
+ *
+ * A child must come AFTER its parent in the arena (the host refuses anything else, which rules
+ * out cycles): push the parent first, then its children, then link them by index. Indexes stay
+ * valid while the arena grows; pointers into it do not.
  * ------------------------------------------------------------------------------------------- */
 
 /* Node `index`, or NULL when out of range (an empty arena is a null value). */
@@ -306,7 +310,7 @@ void wc_value_struct_add(wc_value_t *value, uint32_t parent, const char *field, 
 int64_t wc_value_struct_get(const wc_value_t *value, uint32_t parent, const char *field);
 
 /* ---------------------------------------------------------------------------------------------
- * Schemas
+ * Schemas (the same arena rule: children after their parent)
  * ------------------------------------------------------------------------------------------- */
 
 /* The root schema node, or NULL for a schemaless key/value. */
@@ -322,6 +326,10 @@ void wc_schema_struct_add(wc_schema_t *schema, uint32_t parent, const char *name
                           uint32_t field_schema);
 /* The schema index of field `name` of the struct node at `parent`, or -1. */
 int64_t wc_schema_struct_get(const wc_schema_t *schema, uint32_t parent, const char *name);
+/* Set the element schema of the array node / the value schema of the map node at `parent`. */
+void wc_schema_set_value_schema(wc_schema_t *schema, uint32_t parent, uint32_t child);
+/* Set the key schema of the map node at `parent`. */
+void wc_schema_set_key_schema(wc_schema_t *schema, uint32_t parent, uint32_t child);
 /* Set the name (logical type or record name) of node `index`. */
 void wc_schema_set_name(wc_schema_t *schema, uint32_t index, const char *name);
 /* Free an owned schema and reset it to empty. */
