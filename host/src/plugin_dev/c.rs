@@ -740,6 +740,12 @@ mod tests {
 
     #[test]
     fn projects_hold_the_plugin_helpers_bindings_and_wit() {
+        for kind in [Kind::Source, Kind::Sink, Kind::Predicate] {
+            let files = new_project(&project(kind)).expect("files");
+            let plugin = files.iter().find(|f| f.path == "my_plugin.c").expect("c");
+            assert!(plugin.contents.contains("\"MyPlugin\""), "{kind}");
+            assert!(!plugin.contents.contains("__CLASS__"), "{kind}");
+        }
         let files = new_project(&project(Kind::Transform)).expect("files");
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         for expected in [
