@@ -4,8 +4,8 @@
 //! * Rust plugins: a nested `cargo build --release --target wasm32-wasip2` of the `plugins/`
 //!   workspace into `<target>/wasm-plugins` (`<target>` = `CARGO_TARGET_DIR` or `<repo>/target`).
 //! * Fixtures are copied to `<target>/wasm-plugins/fixtures/<crate-name>.wasm` for tests.
-//! * The Python plugin is built with `componentize-py` into
-//!   `<target>/wasm-plugins/python/change_case.wasm` when the tool is installed (skipped with a
+//! * The Python plugins (`PYTHON_PLUGINS`) are built with `componentize-py` into
+//!   `<target>/wasm-plugins/python/<stem>.wasm` when the tool is installed (skipped with a
 //!   warning otherwise, unless `WASM_CONNECT_REQUIRE_ALL_PLUGINS=1`); it is rebuilt only when its
 //!   inputs change.
 //! * The C plugin (`plugins/c-truncate`) is built into `<target>/wasm-plugins/c/c-truncate.wasm`
@@ -45,6 +45,7 @@ const SHIPPED: &[&str] = &[
     "drop-headers",
     "insert-header",
     "filter",
+    "datagen",
 ];
 /// Test fixtures under `plugins/fixtures/`.
 const FIXTURES: &[&str] = &[
@@ -58,8 +59,6 @@ const FIXTURES: &[&str] = &[
     "net-probe-transform",
     "busy-transform",
 ];
-/// Embedded name of the Python plugin.
-const PYTHON_NAME: &str = "python-change-case.wasm";
 /// Embedded name of the C plugin.
 const C_NAME: &str = "c-truncate.wasm";
 /// How to install the C toolchain (Debian/Ubuntu).
@@ -133,6 +132,7 @@ fn main() {
         plugins.join("Cargo.toml"),
         plugins.join("Cargo.lock"),
         plugins.join("python-change-case/app.py"),
+        plugins.join("python-http-sink/app.py"),
         plugins.join("c-truncate"),
         repo.join("sdk/c/wasm_connect.h"),
         repo.join("sdk/c/wasm_connect.c"),
@@ -188,13 +188,17 @@ fn main() {
             (format!("{name}.wasm"), path)
         })
         .collect();
-    if let Some(python) = build_python_plugin(&repo, &wasm_dir.join("python"), "change_case", None)
-    {
-        embedded.push((PYTHON_NAME.to_string(), python));
+    for (plugin, stem, embedded_name) in PYTHON_PLUGINS {
+        if let Some(python) =
+            build_python_plugin(&repo, *plugin, &wasm_dir.join("python"), stem, None)
+        {
+            embedded.push((embedded_name.to_string(), python));
+        }
     }
     // The same Python plugin as version 0.2.0: a fixture for uploading a Python-built component.
     if let Some(python) = build_python_plugin(
         &repo,
+        PYTHON_PLUGINS[0].0,
         &wasm_dir.join("python-0.2.0"),
         "change_case_0_2_0",
         Some(("version=\"0.1.0\"", "version=\"0.2.0\"")),
@@ -280,11 +284,39 @@ fn build_rust_plugins(plugins: &Path, wasm_dir: &Path) {
     }
 }
 
-/// Build the Python plugin with componentize-py; `None` (with a warning) when that is impossible
+/// A Python plugin: its directory under `plugins/` (with `app.py`) and its WIT world.
+#[derive(Clone, Copy)]
+struct PythonPlugin {
+    dir: &'static str,
+    world: &'static str,
+}
+
+/// The shipped Python plugins: (plugin, file stem of the build, embedded name).
+const PYTHON_PLUGINS: &[(PythonPlugin, &str, &str)] = &[
+    (
+        PythonPlugin {
+            dir: "python-change-case",
+            world: "transform-plugin",
+        },
+        "change_case",
+        "python-change-case.wasm",
+    ),
+    (
+        PythonPlugin {
+            dir: "python-http-sink",
+            world: "http-sink-plugin",
+        },
+        "http_sink",
+        "python-http-sink.wasm",
+    ),
+];
+
+/// Build a Python plugin with componentize-py; `None` (with a warning) when that is impossible
 /// and not required.
 /// `rewrite` replaces one string of `app.py` (to build another version of the same plugin).
 fn build_python_plugin(
     repo: &Path,
+    plugin: PythonPlugin,
     python_dir: &Path,
     name: &str,
     rewrite: Option<(&str, &str)>,
@@ -296,7 +328,10 @@ fn build_python_plugin(
                 "WASM_CONNECT_REQUIRE_ALL_PLUGINS=1 but the Python plugin cannot be built: {why}"
             );
         }
-        println!("cargo:warning=skipping the Python plugin (ChangeCase): {why}");
+        println!(
+            "cargo:warning=skipping the Python plugin {}: {why}",
+            plugin.dir
+        );
         None
     };
     let tool = env::var_os("COMPONENTIZE_PY").unwrap_or_else(|| "componentize-py".into());
@@ -310,7 +345,7 @@ fn build_python_plugin(
         }
     };
 
-    let app = repo.join("plugins/python-change-case/app.py");
+    let app = repo.join("plugins").join(plugin.dir).join("app.py");
     let wit = repo.join("wit");
     let app_src = match fs::read_to_string(&app) {
         Ok(src) => match rewrite {
@@ -325,6 +360,7 @@ fn build_python_plugin(
     let mut hasher = DefaultHasher::new();
     version.hash(&mut hasher);
     app_src.hash(&mut hasher);
+    plugin.world.hash(&mut hasher);
     let mut wit_files: Vec<PathBuf> = fs::read_dir(&wit)
         .map(|dir| dir.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();
@@ -349,7 +385,7 @@ fn build_python_plugin(
     let result = Command::new(&tool)
         .arg("-d")
         .arg(&wit)
-        .args(["-w", "transform-plugin", "componentize", "app", "-p"])
+        .args(["-w", plugin.world, "componentize", "app", "-p"])
         .arg(&src_dir)
         .arg("-o")
         .arg(&partial)

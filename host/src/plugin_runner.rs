@@ -6,7 +6,7 @@
 //! `schemas.enable=false`); headers are strings.
 //!
 //! The plugin runs in the worker's sandbox with the grants its path-valued config keys give it,
-//! the worker's default memory cap and call timeout.
+//! and the sandbox keys `wasm.net.hosts`, `wasm.memory.max.bytes` and `wasm.call.timeout.ms`.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
@@ -14,14 +14,12 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
-use serde_json::{Map, Value, json};
-use wasm_connect_data::converter::{
-    Converter, HeaderConverter, SIMPLE_HEADER_CONVERTER, create_converter, create_header_converter,
-};
-use wasm_connect_data::{ConnectRecord, Header, Schema, SchemaAndValue};
+use serde_json::Value;
+use wasm_connect_data::ConnectRecord;
+use wasm_connect_data::converter::RecordJson;
 
 use crate::config::SandboxSettings;
-use crate::config::connector::{DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MEMORY_MAX_BYTES};
+use crate::config::connector::{DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MEMORY_MAX_BYTES, parse_list};
 use crate::plugins::{PluginSource, RegisteredPlugin};
 use crate::runtime::{
     ComponentKind, ConnectorInstance, InstanceContext, PluginRuntime, PredicateInstance,
@@ -70,109 +68,11 @@ pub enum RunnerError {
     Plugin(String),
 }
 
-/// JSON in, Connect data out, and back: schemaless JSON for keys and values.
-struct Codec {
-    key: Box<dyn Converter>,
-    value: Box<dyn Converter>,
-    headers: Box<dyn HeaderConverter>,
-}
-
-impl Codec {
-    fn new() -> Result<Codec, RunnerError> {
-        let settings = BTreeMap::from([("schemas.enable".to_string(), "false".to_string())]);
-        let make = |is_key| {
-            create_converter("JsonConverter", &settings, is_key)
-                .map_err(|e| RunnerError::Plugin(e.to_string()))
-        };
-        Ok(Codec {
-            key: make(true)?,
-            value: make(false)?,
-            headers: create_header_converter(SIMPLE_HEADER_CONVERTER, &BTreeMap::new())
-                .map_err(|e| RunnerError::Plugin(e.to_string()))?,
-        })
-    }
-
-    /// One input line as a record.
-    fn record(&self, json: &Value) -> Result<ConnectRecord, String> {
-        let object = json.as_object().ok_or("expected a JSON object")?;
-        let topic = match object.get("topic") {
-            None | Some(Value::Null) => "test".to_string(),
-            Some(Value::String(t)) => t.clone(),
-            Some(_) => return Err("\"topic\" must be a string".into()),
-        };
-        let partition = match object.get("partition") {
-            None | Some(Value::Null) => None,
-            Some(p) => Some(
-                p.as_i64()
-                    .and_then(|p| i32::try_from(p).ok())
-                    .ok_or("\"partition\" must be a small integer")?,
-            ),
-        };
-        let convert = |converter: &dyn Converter, field: &str| -> Result<SchemaAndValue, String> {
-            match object.get(field) {
-                None | Some(Value::Null) => converter.to_connect(&topic, None),
-                Some(v) => converter.to_connect(&topic, Some(v.to_string().as_bytes())),
-            }
-            .map_err(|e| format!("\"{field}\": {e}"))
-        };
-        let mut headers = Vec::new();
-        if let Some(h) = object.get("headers") {
-            let h = h.as_object().ok_or("\"headers\" must be an object")?;
-            for (key, value) in h {
-                let text = match value {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                headers.push(Header {
-                    key: key.clone(),
-                    value: SchemaAndValue::new(Schema::string(), text),
-                });
-            }
-        }
-        Ok(ConnectRecord {
-            key: convert(self.key.as_ref(), "key")?,
-            value: convert(self.value.as_ref(), "value")?,
-            topic,
-            kafka_partition: partition,
-            timestamp: object.get("timestamp").and_then(Value::as_i64),
-            headers,
-        })
-    }
-
-    /// A record as an output line.
-    fn json(&self, record: &ConnectRecord) -> Result<Value, String> {
-        let render = |converter: &dyn Converter, data: &SchemaAndValue| -> Result<Value, String> {
-            match converter.from_connect(&record.topic, data) {
-                Ok(None) => Ok(Value::Null),
-                Ok(Some(bytes)) => serde_json::from_slice(&bytes).map_err(|e| e.to_string()),
-                Err(e) => Err(e.to_string()),
-            }
-        };
-        let mut headers = Map::new();
-        for h in &record.headers {
-            let bytes = self
-                .headers
-                .from_connect_header(&record.topic, &h.key, &h.value)
-                .map_err(|e| e.to_string())?;
-            headers.insert(
-                h.key.clone(),
-                bytes.map_or(Value::Null, |b| {
-                    Value::String(String::from_utf8_lossy(&b).into_owned())
-                }),
-            );
-        }
-        Ok(json!({
-            "topic": record.topic,
-            "partition": record.kafka_partition,
-            "key": render(self.key.as_ref(), &record.key)?,
-            "value": render(self.value.as_ref(), &record.value)?,
-            "headers": headers,
-        }))
-    }
-}
-
 /// Read the input records (`-` is stdin).
-fn read_input(codec: &Codec, path: Option<&PathBuf>) -> Result<Vec<ConnectRecord>, RunnerError> {
+fn read_input(
+    codec: &RecordJson,
+    path: Option<&PathBuf>,
+) -> Result<Vec<ConnectRecord>, RunnerError> {
     let Some(path) = path else {
         return Ok(Vec::new());
     };
@@ -214,22 +114,35 @@ pub fn run(args: &PluginTestArgs, cache_dir: PathBuf) -> Result<Vec<Value>, Runn
     config
         .entry("name".into())
         .or_insert_with(|| "plugin-test".into());
+    // The sandbox keys a connector would have: network grants, memory cap and call timeout.
+    let number = |key: &str, default: u64| {
+        config
+            .get(key)
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .unwrap_or(default)
+    };
+    let sandbox = SandboxSettings {
+        net_hosts: parse_list(config.get("wasm.net.hosts")),
+        memory_max_bytes: number("wasm.memory.max.bytes", DEFAULT_MEMORY_MAX_BYTES),
+        call_timeout_ms: number("wasm.call.timeout.ms", DEFAULT_CALL_TIMEOUT_MS),
+        ..SandboxSettings::default()
+    };
     let grants = crate::herder::grants_for(
         &plugin.description.config_def,
         "",
         &mut config,
-        &SandboxSettings::default(),
+        &sandbox,
         None,
     );
     let ctx = InstanceContext {
         connector: "plugin-test".into(),
         role: "test".into(),
         grants,
-        memory_max_bytes: DEFAULT_MEMORY_MAX_BYTES,
-        call_timeout: Duration::from_millis(DEFAULT_CALL_TIMEOUT_MS),
+        memory_max_bytes: sandbox.memory_max_bytes,
+        call_timeout: Duration::from_millis(sandbox.call_timeout_ms),
         offsets: None,
     };
-    let codec = Codec::new()?;
+    let codec = RecordJson::new().map_err(|e| RunnerError::Plugin(e.to_string()))?;
     let records = read_input(&codec, args.input.as_ref())?;
     let failed = |e: crate::runtime::PluginCallError| RunnerError::Plugin(e.to_string());
     let loaded = plugin.loaded.clone();

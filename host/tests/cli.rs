@@ -215,3 +215,56 @@ fn plugin_test_runs_transforms_predicates_sources_and_sinks_without_kafka() {
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("input line 1"), "{stderr}");
 }
+
+#[test]
+fn plugin_test_runs_the_shipped_data_generator_deterministically() {
+    let datagen = built_plugin("wasm32-wasip2/release/datagen.wasm");
+    let datagen = datagen.to_string_lossy();
+    let run = |seed: &str| {
+        let seed = format!("random.seed={seed}");
+        let (code, lines, stderr) = plugin_test(
+            &[
+                &datagen,
+                "-c",
+                "kafka.topic=t",
+                "-c",
+                "quickstart=users",
+                "-c",
+                &seed,
+                "-c",
+                "iterations=5",
+                "--polls",
+                "2",
+            ],
+            "",
+        );
+        assert_eq!(code, Some(0), "{stderr}");
+        lines
+    };
+    let first = run("42");
+    assert_eq!(first, run("42"), "the same seed gives the same records");
+    assert_eq!(first.len(), 5, "{first:?}");
+    for line in &first {
+        assert_eq!(line["topic"], "t");
+        let value = line["value"].as_object().expect("a struct value");
+        let mut fields: Vec<&str> = value.keys().map(String::as_str).collect();
+        fields.sort_unstable();
+        assert_eq!(fields, ["gender", "regionid", "registertime", "userid"]);
+        assert!(value["registertime"].is_i64(), "{line}");
+        assert!(
+            value["userid"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("User_")),
+            "{line}"
+        );
+        assert_eq!(line["key"], value["userid"], "keyed by userid");
+    }
+    assert_ne!(first, run("43"), "another seed gives other records");
+    // A bad value is a clear error naming the key.
+    let (code, _, stderr) = plugin_test(
+        &[&datagen, "-c", "kafka.topic=t", "-c", "quickstart=clicks"],
+        "",
+    );
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("configuration quickstart"), "{stderr}");
+}

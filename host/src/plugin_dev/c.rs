@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use wit_bindgen_core::wit_parser::{Resolve, SourceMap, WorldId, WorldItem, WorldKey};
+use wit_bindgen_core::wit_parser::{Resolve, WorldId, WorldItem, WorldKey};
 
 use super::{DevError, Kind, ManifestPlugin, NewProject, ProjectFile, WIT_FILES, run_tool};
 
@@ -31,6 +31,47 @@ use super::{DevError, Kind, ManifestPlugin, NewProject, ProjectFile, WIT_FILES, 
 const HELPER_H: &str = include_str!("../../../sdk/c/wasm_connect.h");
 /// The helper library's implementation.
 const HELPER_C: &str = include_str!("../../../sdk/c/wasm_connect.c");
+
+/// The WASI packages `wit/plugins.wit` imports (for the `wasi:http` worlds): the WIT parser
+/// needs them to resolve the package, so C projects carry them in `wit/deps/`.
+const WIT_DEPS: &[(&str, &str)] = &[
+    (
+        "wit/deps/cli.wit",
+        include_str!("../../../wit/deps/cli.wit"),
+    ),
+    (
+        "wit/deps/clocks.wit",
+        include_str!("../../../wit/deps/clocks.wit"),
+    ),
+    (
+        "wit/deps/filesystem.wit",
+        include_str!("../../../wit/deps/filesystem.wit"),
+    ),
+    (
+        "wit/deps/http.wit",
+        include_str!("../../../wit/deps/http.wit"),
+    ),
+    ("wit/deps/io.wit", include_str!("../../../wit/deps/io.wit")),
+    (
+        "wit/deps/random.wit",
+        include_str!("../../../wit/deps/random.wit"),
+    ),
+    (
+        "wit/deps/sockets.wit",
+        include_str!("../../../wit/deps/sockets.wit"),
+    ),
+];
+
+/// The WIT files of a project: the plugin package and its dependencies.
+fn wit_files() -> Vec<(&'static str, &'static str)> {
+    let mut files: Vec<(&str, &str)> = WIT_FILES.to_vec();
+    for dep in WIT_DEPS {
+        if !files.iter().any(|(path, _)| *path == dep.0) {
+            files.push(*dep);
+        }
+    }
+    files
+}
 
 /// How to install the toolchain (Debian/Ubuntu).
 const INSTALL: &str = "apt-get install clang lld wasi-libc libclang-rt-dev-wasm32";
@@ -119,24 +160,18 @@ fn world_header(resolve: &Resolve, world: WorldId) -> String {
     text
 }
 
-/// The embedded WIT package and the id of `world` in it.
+/// The embedded WIT package and the id of `world` in it (parsed from a temporary copy, so that
+/// `deps/` resolves exactly as in a project).
 fn embedded_world(world: &str) -> Result<(Resolve, WorldId), DevError> {
-    let mut sources = SourceMap::new();
-    for (path, contents) in WIT_FILES {
-        sources.push(Path::new(path), *contents);
+    let temp = tempfile::tempdir().map_err(|e| DevError::io(std::env::temp_dir(), e))?;
+    for (path, contents) in wit_files() {
+        let path = temp.path().join(path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| DevError::io(parent, e))?;
+        }
+        std::fs::write(&path, contents).map_err(|e| DevError::io(&path, e))?;
     }
-    let mut resolve = Resolve::default();
-    let package = sources
-        .parse()
-        .and_then(|group| resolve.push_group(group))
-        .map_err(|e| DevError::Failed {
-            step: "parsing the embedded WIT".into(),
-            detail: format!("{e:#}"),
-        })?;
-    let world = resolve
-        .select_world(&[package], Some(world))
-        .map_err(|e| DevError::Usage(format!("{e:#}")))?;
-    Ok((resolve, world))
+    project_world(temp.path(), world)
 }
 
 /// The project's `wit/` directory and the id of `world` in it.
@@ -160,9 +195,9 @@ pub(super) fn new_project(project: &NewProject) -> Result<Vec<ProjectFile>, DevE
     let plugin = &project.manifest;
     let (resolve, world) = embedded_world(plugin.world())?;
     let bindings = generate_bindings(&resolve, world)?;
-    let mut files: Vec<ProjectFile> = WIT_FILES
-        .iter()
-        .map(|(path, contents)| ProjectFile::new(*path, *contents))
+    let mut files: Vec<ProjectFile> = wit_files()
+        .into_iter()
+        .map(|(path, contents)| ProjectFile::new(path, contents))
         .collect();
     files.extend([
         ProjectFile::new(format!("{}.c", project.snake_name()), source(plugin)),
@@ -736,6 +771,15 @@ mod tests {
             );
             assert!(bindings.type_object.starts_with(b"\0asm"), "{kind}");
         }
+        // A world importing wasi:http resolves through wit/deps; only our interfaces get macros.
+        let (resolve, world) = embedded_world("http-sink-plugin").expect("http world");
+        let bindings = generate_bindings(&resolve, world).expect("bindings");
+        assert!(
+            bindings
+                .world_header
+                .contains("#define WASM_CONNECT_EXPORTS_SINK_TASK 1")
+        );
+        assert!(!bindings.world_header.contains("HTTP"));
     }
 
     #[test]
@@ -757,6 +801,7 @@ mod tests {
             "bindings/wasm_connect_world.h",
             "wit/types.wit",
             "wit/plugins.wit",
+            "wit/deps/http.wit",
         ] {
             assert!(paths.contains(&expected), "{expected} in {paths:?}");
         }

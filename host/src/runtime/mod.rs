@@ -4,6 +4,7 @@
 
 pub mod bindings;
 mod cache;
+mod http;
 mod instance;
 mod state;
 

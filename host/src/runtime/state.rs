@@ -13,6 +13,7 @@ use wasmtime_wasi::cli::{IsTerminal, StdoutStream};
 use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
 use super::bindings::{conv, host, source_context, types};
+use super::http::HttpGrant;
 
 /// Reads committed source offsets for a source task (Kafka's `OffsetStorageReader`).
 pub trait OffsetReader: Send + Sync {
@@ -27,7 +28,8 @@ pub struct Grants {
     pub dirs: Vec<(PathBuf, String, bool)>,
     /// Environment variables.
     pub env: Vec<(String, String)>,
-    /// Hosts (`host` or `host:port`) the plugin may open TCP connections to.
+    /// Hosts (`host` or `host:port`) the plugin may open TCP connections and send `wasi:http`
+    /// requests to.
     pub net_hosts: Vec<String>,
 }
 
@@ -123,6 +125,8 @@ pub struct PluginState {
     connector: String,
     role: String,
     offsets: Option<Arc<dyn OffsetReader>>,
+    http: HttpGrant,
+    http_ctx: wasmtime_wasi_http::WasiHttpCtx,
 }
 
 impl PluginState {
@@ -191,6 +195,13 @@ impl PluginState {
             connector: ctx.connector.clone(),
             role: ctx.role.clone(),
             offsets: ctx.offsets.clone(),
+            http: HttpGrant::new(
+                ctx.grants.net_hosts.clone(),
+                ctx.call_timeout,
+                &ctx.connector,
+                &ctx.role,
+            ),
+            http_ctx: wasmtime_wasi_http::WasiHttpCtx::new(),
         })
     }
 }
@@ -200,6 +211,16 @@ impl WasiView for PluginState {
         WasiCtxView {
             ctx: &mut self.wasi,
             table: &mut self.table,
+        }
+    }
+}
+
+impl wasmtime_wasi_http::WasiHttpView for PluginState {
+    fn http(&mut self) -> wasmtime_wasi_http::WasiHttpCtxView<'_> {
+        wasmtime_wasi_http::WasiHttpCtxView {
+            ctx: &mut self.http_ctx,
+            table: &mut self.table,
+            hooks: &mut self.http,
         }
     }
 }
@@ -232,9 +253,11 @@ impl source_context::Host for PluginState {
     }
 }
 
-/// Link WASI p2 (sync) and our host interfaces.
+/// Link WASI p2 (sync), `wasi:http` (outgoing requests, granted hosts only) and our host
+/// interfaces.
 pub(super) fn add_to_linker(linker: &mut Linker<PluginState>) -> wasmtime::Result<()> {
     wasmtime_wasi::p2::add_to_linker_sync(linker)?;
+    wasmtime_wasi_http::p2::add_only_http_to_linker_sync(linker)?;
     host::add_to_linker::<PluginState, HasSelf<PluginState>>(linker, |s| s)?;
     source_context::add_to_linker::<PluginState, HasSelf<PluginState>>(linker, |s| s)?;
     types::add_to_linker::<PluginState, HasSelf<PluginState>>(linker, |s| s)?;

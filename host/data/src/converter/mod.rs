@@ -13,6 +13,7 @@ mod header;
 mod json;
 mod json_schema;
 mod number;
+mod record_json;
 mod string;
 
 pub use byte_array::ByteArrayConverter;
@@ -22,6 +23,7 @@ pub use header::{
 };
 pub use json::{DecimalFormat, JsonConverter};
 pub use number::{NumberConverter, NumberKind};
+pub use record_json::RecordJson;
 pub use string::StringConverter;
 
 /// Converts between Connect data and the bytes of a Kafka record key or value.
