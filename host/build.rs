@@ -8,6 +8,11 @@
 //!   `<target>/wasm-plugins/python/<stem>.wasm` when the tool is installed (skipped with a
 //!   warning otherwise, unless `WASM_CONNECT_REQUIRE_ALL_PLUGINS=1`); it is rebuilt only when its
 //!   inputs change.
+//! * The C plugin (`plugins/c-truncate`) is built into `<target>/wasm-plugins/c/c-truncate.wasm`
+//!   the way `wasm-connect plugin build --lang c` builds a project: bindings generated with the
+//!   `wit-bindgen-c` crate, `clang --target=wasm32-wasi`, then `wit-component` with the preview1
+//!   reactor adapter. Skipped with a warning when clang or wasi-libc is missing (unless
+//!   `WASM_CONNECT_REQUIRE_ALL_PLUGINS=1`); rebuilt only when its inputs change.
 //! * `WASM_CONNECT_SKIP_PLUGIN_BUILD=1` skips everything and embeds no plugins.
 
 use std::collections::hash_map::DefaultHasher;
@@ -54,6 +59,10 @@ const FIXTURES: &[&str] = &[
     "net-probe-transform",
     "busy-transform",
 ];
+/// Embedded name of the C plugin.
+const C_NAME: &str = "c-truncate.wasm";
+/// How to install the C toolchain (Debian/Ubuntu).
+const C_INSTALL: &str = "apt-get install clang lld wasi-libc libclang-rt-dev-wasm32";
 
 /// Environment that must not leak into the nested cargo (it describes the host build, not ours).
 const REMOVED_ENV: &[&str] = &[
@@ -124,6 +133,9 @@ fn main() {
         plugins.join("Cargo.lock"),
         plugins.join("python-change-case/app.py"),
         plugins.join("python-http-sink/app.py"),
+        plugins.join("c-truncate"),
+        repo.join("sdk/c/wasm_connect.h"),
+        repo.join("sdk/c/wasm_connect.c"),
     ] {
         println!("cargo:rerun-if-changed={}", path.display());
     }
@@ -192,6 +204,9 @@ fn main() {
         Some(("version=\"0.1.0\"", "version=\"0.2.0\"")),
     ) {
         copy_if_changed(&python, &fixtures_dir.join("change-case-0.2.0.wasm"));
+    }
+    if let Some(c) = build_c_plugin(&repo, &wasm_dir.join("c")) {
+        embedded.push((C_NAME.to_string(), c));
     }
     write_embedded(&out_dir, &embedded);
 }
@@ -390,4 +405,165 @@ fn build_python_plugin(
         }
         Err(e) => skip(format!("could not run componentize-py: {e}")),
     }
+}
+
+/// Build the C plugin (`plugins/c-truncate`) as `wasm-connect plugin build --lang c` builds a
+/// project; `None` (with a warning) when clang or wasi-libc is missing and not required.
+fn build_c_plugin(repo: &Path, c_dir: &Path) -> Option<PathBuf> {
+    let required = env_flag("WASM_CONNECT_REQUIRE_ALL_PLUGINS");
+    let skip = |why: String| -> Option<PathBuf> {
+        if required {
+            panic!("WASM_CONNECT_REQUIRE_ALL_PLUGINS=1 but the C plugin cannot be built: {why}");
+        }
+        println!("cargo:warning=skipping the C plugin (Truncate): {why}");
+        None
+    };
+    println!("cargo:rerun-if-env-changed=WASM_CONNECT_CLANG");
+    println!("cargo:rerun-if-env-changed=WASI_SYSROOT");
+    let clang = env::var("WASM_CONNECT_CLANG").unwrap_or_else(|_| "clang".into());
+    let sysroot: Vec<String> = env::var("WASI_SYSROOT")
+        .ok()
+        .filter(|s| !s.is_empty())
+        .map(|s| vec![format!("--sysroot={s}")])
+        .unwrap_or_default();
+    let print = |arg: &str| -> Option<String> {
+        let out = Command::new(&clang)
+            .arg("--target=wasm32-wasi")
+            .args(&sysroot)
+            .arg(arg)
+            .output()
+            .ok()?;
+        Some(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    };
+    let is_file = |p: Option<String>| {
+        p.is_some_and(|p| Path::new(&p).is_absolute() && Path::new(&p).is_file())
+    };
+    let Some(version) = Command::new(&clang)
+        .arg("--version")
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).to_string())
+    else {
+        return skip(format!("{clang} is not installed (`{C_INSTALL}`)"));
+    };
+    if !is_file(print("-print-file-name=libc.a")) {
+        return skip(format!(
+            "the wasm32-wasi sysroot is missing (`{C_INSTALL}`)"
+        ));
+    }
+    if !is_file(print("-print-libgcc-file-name")) {
+        return skip(format!("compiler-rt for wasm32 is missing (`{C_INSTALL}`)"));
+    }
+
+    let sources = [
+        repo.join("plugins/c-truncate/truncate.c"),
+        repo.join("sdk/c/wasm_connect.c"),
+    ];
+    let inputs = [
+        sources[0].clone(),
+        sources[1].clone(),
+        repo.join("sdk/c/wasm_connect.h"),
+        repo.join("wit/types.wit"),
+        repo.join("wit/plugins.wit"),
+    ];
+    let flags = [
+        "-mexec-model=reactor",
+        "-O2",
+        "-Wall",
+        "-Werror",
+        "-Wl,--strip-debug",
+    ];
+    let mut hasher = DefaultHasher::new();
+    version.hash(&mut hasher);
+    sysroot.hash(&mut hasher);
+    flags.hash(&mut hasher);
+    for input in &inputs {
+        match fs::read(input) {
+            Ok(bytes) => bytes.hash(&mut hasher),
+            Err(e) => return skip(format!("cannot read {}: {e}", input.display())),
+        }
+    }
+    let stamp = format!("{:016x}", hasher.finish());
+    let output = c_dir.join(C_NAME);
+    let stamp_file = c_dir.join("c-truncate.stamp");
+    if output.exists() && fs::read_to_string(&stamp_file).ok().as_deref() == Some(stamp.as_str()) {
+        return Some(output);
+    }
+
+    // 1. Bindings for world transform-plugin, renamed `world` (what wasm_connect.h expects).
+    let bindings = c_dir.join("bindings");
+    fs::create_dir_all(&bindings).expect("create the C plugin's build directory");
+    let mut resolve = wit_bindgen_core::wit_parser::Resolve::default();
+    let (package, _) = resolve
+        .push_dir(repo.join("wit"))
+        .unwrap_or_else(|e| panic!("parse wit/: {e:#}"));
+    let world = resolve
+        .select_world(&[package], Some("transform-plugin"))
+        .expect("wit/ has world transform-plugin");
+    let mut files = wit_bindgen_core::Files::default();
+    wit_bindgen_c::Opts {
+        rename_world: Some("world".into()),
+        ..Default::default()
+    }
+    .build()
+    .generate(&resolve, world, &mut files)
+    .unwrap_or_else(|e| panic!("wit-bindgen-c: {e:#}"));
+    for (name, bytes) in files.iter() {
+        fs::write(bindings.join(name), bytes).expect("write the C bindings");
+    }
+    fs::write(
+        bindings.join("wasm_connect_world.h"),
+        "// Generated by host/build.rs (world `transform-plugin`). DO NOT EDIT!\n\
+         #ifndef WASM_CONNECT_WORLD_H\n#define WASM_CONNECT_WORLD_H\n\n\
+         #define WASM_CONNECT_WORLD \"transform-plugin\"\n\
+         #define WASM_CONNECT_EXPORTS_PLUGIN 1\n#define WASM_CONNECT_EXPORTS_TRANSFORM 1\n\n\
+         #include \"world.h\"\n\n#endif\n",
+    )
+    .expect("write wasm_connect_world.h");
+
+    // 2. clang → a wasip1 reactor module.
+    let core = c_dir.join("truncate.core.wasm");
+    let result = Command::new(&clang)
+        .arg("--target=wasm32-wasi")
+        .args(&sysroot)
+        .args(flags)
+        .arg("-I")
+        .arg(&bindings)
+        .arg("-I")
+        .arg(repo.join("sdk/c"))
+        .args(&sources)
+        .arg(bindings.join("world.c"))
+        .arg(bindings.join("world_component_type.o"))
+        .arg("-o")
+        .arg(&core)
+        .output();
+    match result {
+        Ok(out) if out.status.success() => {}
+        Ok(out) => {
+            eprintln!("{}", String::from_utf8_lossy(&out.stdout));
+            eprintln!("{}", String::from_utf8_lossy(&out.stderr));
+            return skip(format!("clang failed ({})", out.status));
+        }
+        Err(e) => return skip(format!("could not run {clang}: {e}")),
+    }
+
+    // 3. The component, with the preview1 reactor adapter.
+    let module = fs::read(&core).expect("read the C plugin's core module");
+    let component = wit_component::ComponentEncoder::default()
+        .validate(true)
+        .module(&module)
+        .and_then(|encoder| {
+            encoder.adapter(
+                "wasi_snapshot_preview1",
+                wasi_preview1_component_adapter_provider::WASI_SNAPSHOT_PREVIEW1_REACTOR_ADAPTER,
+            )
+        })
+        .and_then(|mut encoder| encoder.encode())
+        .unwrap_or_else(|e| panic!("componentizing the C plugin: {e:#}"));
+    let partial = c_dir.join("c-truncate.wasm.partial");
+    fs::write(&partial, component).expect("write the C plugin");
+    fs::rename(&partial, &output).expect("move the C plugin into place");
+    fs::write(&stamp_file, stamp).expect("write the C plugin's stamp");
+    Some(output)
 }
