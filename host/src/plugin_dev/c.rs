@@ -32,45 +32,9 @@ const HELPER_H: &str = include_str!("../../../sdk/c/wasm_connect.h");
 /// The helper library's implementation.
 const HELPER_C: &str = include_str!("../../../sdk/c/wasm_connect.c");
 
-/// The WASI packages `wit/plugins.wit` imports (for the `wasi:http` worlds): the WIT parser
-/// needs them to resolve the package, so C projects carry them in `wit/deps/`.
-const WIT_DEPS: &[(&str, &str)] = &[
-    (
-        "wit/deps/cli.wit",
-        include_str!("../../../wit/deps/cli.wit"),
-    ),
-    (
-        "wit/deps/clocks.wit",
-        include_str!("../../../wit/deps/clocks.wit"),
-    ),
-    (
-        "wit/deps/filesystem.wit",
-        include_str!("../../../wit/deps/filesystem.wit"),
-    ),
-    (
-        "wit/deps/http.wit",
-        include_str!("../../../wit/deps/http.wit"),
-    ),
-    ("wit/deps/io.wit", include_str!("../../../wit/deps/io.wit")),
-    (
-        "wit/deps/random.wit",
-        include_str!("../../../wit/deps/random.wit"),
-    ),
-    (
-        "wit/deps/sockets.wit",
-        include_str!("../../../wit/deps/sockets.wit"),
-    ),
-];
-
 /// The WIT files of a project: the plugin package and its dependencies.
 fn wit_files() -> Vec<(&'static str, &'static str)> {
-    let mut files: Vec<(&str, &str)> = WIT_FILES.to_vec();
-    for dep in WIT_DEPS {
-        if !files.iter().any(|(path, _)| *path == dep.0) {
-            files.push(*dep);
-        }
-    }
-    files
+    WIT_FILES.to_vec()
 }
 
 /// How to install the toolchain (Debian/Ubuntu).

@@ -22,10 +22,36 @@ use serde::{Deserialize, Serialize};
 /// The manifest file at the root of every plugin project.
 pub const MANIFEST: &str = "wasm-connect.toml";
 
-/// The WIT package every plugin is built against, embedded so projects are self-contained.
+/// The WIT package every plugin is built against, embedded so projects are self-contained, with
+/// the WASI packages its `wasi:http` worlds import (the WIT parser needs them to resolve it).
 pub const WIT_FILES: &[(&str, &str)] = &[
     ("wit/types.wit", include_str!("../../../wit/types.wit")),
     ("wit/plugins.wit", include_str!("../../../wit/plugins.wit")),
+    (
+        "wit/deps/cli.wit",
+        include_str!("../../../wit/deps/cli.wit"),
+    ),
+    (
+        "wit/deps/clocks.wit",
+        include_str!("../../../wit/deps/clocks.wit"),
+    ),
+    (
+        "wit/deps/filesystem.wit",
+        include_str!("../../../wit/deps/filesystem.wit"),
+    ),
+    (
+        "wit/deps/http.wit",
+        include_str!("../../../wit/deps/http.wit"),
+    ),
+    ("wit/deps/io.wit", include_str!("../../../wit/deps/io.wit")),
+    (
+        "wit/deps/random.wit",
+        include_str!("../../../wit/deps/random.wit"),
+    ),
+    (
+        "wit/deps/sockets.wit",
+        include_str!("../../../wit/deps/sockets.wit"),
+    ),
 ];
 
 /// A language plugins can be written in.
