@@ -73,7 +73,24 @@ fn start_endpoint() -> Result<(u16, Arc<Mutex<Seen>>, Arc<AtomicUsize>)> {
     Ok((port, seen, requests))
 }
 
+/// Create `topic` with 3 partitions (the embedded broker does not create topics on produce).
+fn create_topic(bootstrap: &str, topic: &str) -> Result<()> {
+    let admin: rdkafka::admin::AdminClient<rdkafka::client::DefaultClientContext> =
+        ClientConfig::new()
+            .set("bootstrap.servers", bootstrap)
+            .create()?;
+    let new_topic =
+        rdkafka::admin::NewTopic::new(topic, 3, rdkafka::admin::TopicReplication::Fixed(1));
+    let results = tokio::runtime::Runtime::new()?
+        .block_on(admin.create_topics([&new_topic], &rdkafka::admin::AdminOptions::new()))?;
+    for result in results {
+        result.map_err(|(t, e)| anyhow::anyhow!("cannot create {t}: {e}"))?;
+    }
+    Ok(())
+}
+
 fn produce(bootstrap: &str, topic: &str, count: usize) -> Result<()> {
+    create_topic(bootstrap, topic)?;
     let producer: BaseProducer = ClientConfig::new()
         .set("bootstrap.servers", bootstrap)
         .set("linger.ms", "5")
