@@ -212,7 +212,7 @@ pub struct {class}Task {{
 impl SourceTask for {class}Task {{
     fn start(config: Config) -> Result<Self> {{
         let number = config.int_or("task.number", 0)?;
-        let partition = vec![("task".to_string(), OffsetValue::Int64(number))];
+        let partition = vec![("task".to_string(), OffsetValue::Int64(i64::from(number)))];
         let next = match source_context::offset(&partition) {{
             Some(offset) => offset
                 .iter()
@@ -227,7 +227,7 @@ impl SourceTask for {class}Task {{
             topic: config.non_empty_string("topic")?,
             partition,
             next,
-            max: config.int_or("max.records", 10)?,
+            max: i64::from(config.int_or("max.records", 10)?),
         }})
     }}
 
