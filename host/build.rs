@@ -58,6 +58,7 @@ const FIXTURES: &[&str] = &[
     "tag-transform-2",
     "net-probe-transform",
     "busy-transform",
+    "record-replay-source",
 ];
 /// Embedded name of the C plugin.
 const C_NAME: &str = "c-truncate.wasm";

@@ -21,6 +21,7 @@ use wasm_connect_data::converter::RecordJson;
 use crate::config::SandboxSettings;
 use crate::config::connector::{DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MEMORY_MAX_BYTES, parse_list};
 use crate::plugins::{PluginSource, RegisteredPlugin};
+use crate::task::swap_key_and_value;
 use crate::runtime::{
     ComponentKind, ConnectorInstance, InstanceContext, PluginRuntime, PredicateInstance,
     SinkTaskInstance, SourceTaskInstance, TransformInstance,
@@ -40,6 +41,10 @@ pub struct PluginTestArgs {
     /// How many times to poll a source.
     #[arg(long, default_value_t = 1)]
     pub polls: u32,
+    /// Apply a transform to each record's key instead of its value, as its `$Key` form does in
+    /// a connector (`transforms.X.type=Cast$Key`).
+    #[arg(long)]
+    pub key_form: bool,
 }
 
 fn parse_setting(text: &str) -> Result<(String, String), String> {
@@ -154,14 +159,23 @@ pub fn run(args: &PluginTestArgs, cache_dir: PathBuf) -> Result<Vec<Value>, Runn
     match plugin.kind() {
         ComponentKind::Transform => {
             let mut transform = TransformInstance::new(loaded, &ctx, &config).map_err(failed)?;
+            let mut input = records;
+            if args.key_form {
+                input.iter_mut().for_each(swap_key_and_value);
+            }
             for (i, result) in transform
-                .apply(&records)
+                .apply(&input)
                 .map_err(failed)?
                 .into_iter()
                 .enumerate()
             {
                 match result {
-                    Ok(Some(record)) => emit(&record)?,
+                    Ok(Some(mut record)) => {
+                        if args.key_form {
+                            swap_key_and_value(&mut record);
+                        }
+                        emit(&record)?
+                    }
                     Ok(None) => {}
                     Err(e) => {
                         return Err(RunnerError::Plugin(format!("record {}: {e}", i + 1)));

@@ -18,6 +18,7 @@ use wasm_connect_data::converter::{Converter, HeaderConverter};
 pub use retry::{RetryError, RetryPolicy};
 pub use sink::SinkTaskRunner;
 pub use source::SourceTaskRunner;
+pub use transforms::swap_key_and_value;
 pub use throttle::{InvalidLimit, TaskLimits, TaskThrottle, TokenBucket};
 pub use transforms::{ResolvedTransform, TransformChain};
 

@@ -170,7 +170,7 @@ impl TransformChain {
 }
 
 /// Swap key and value (schema and data): how the `$Key` form of a transform sees a record.
-fn swap_key_and_value(record: &mut ConnectRecord) {
+pub fn swap_key_and_value(record: &mut ConnectRecord) {
     std::mem::swap(&mut record.key, &mut record.value);
 }
 
