@@ -58,7 +58,8 @@ enum Command {
     /// Measure the file → Kafka → file pipeline against a raw rdkafka loop on the same broker,
     /// or (`--transforms`) a chain of three Wasm transforms against the same logic native.
     Bench {
-        /// Records to move in each measurement [default: 200000, with --transforms 50000].
+        /// Records to move in each measurement [default: 200000, with --transforms 50000, with
+        /// --languages 20000].
         #[arg(long)]
         records: Option<usize>,
         /// Measure a chain of three Wasm transforms against the same logic native in the host
@@ -78,6 +79,10 @@ enum Command {
         /// local two-worker cluster with tenancy on.
         #[arg(long, conflicts_with_all = ["transforms", "failover", "plugins"])]
         tenants: bool,
+        /// Measure the same transform written in Rust, Python, JavaScript and C (each built from
+        /// its `plugin new` template with `plugin build`) against the same logic native.
+        #[arg(long, conflicts_with_all = ["transforms", "failover", "plugins", "tenants"])]
+        languages: bool,
     },
     /// Manage the connectors of a running worker through its REST API.
     Connectors(wasm_connect::cli::ConnectorsArgs),
@@ -178,6 +183,18 @@ async fn main() -> ExitCode {
                 .map_err(|e| e.to_string())
                 .and_then(|r| r.map_err(|e| format!("{e:#}")))
         }
+        Command::Bench {
+            records,
+            languages: true,
+            ..
+        } => tokio::task::spawn_blocking(move || {
+            wasm_connect::bench::languages::run(
+                records.unwrap_or(wasm_connect::bench::languages::DEFAULT_RECORDS),
+            )
+        })
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|r| r.map_err(|e| format!("{e:#}"))),
         Command::Bench {
             records,
             transforms: true,

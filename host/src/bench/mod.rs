@@ -10,10 +10,13 @@
 //! - [`plugins`] (`--plugins`): compile against cached load of plugins, and upload-to-runnable on
 //!   a second worker;
 //! - [`tenants`] (`--tenants`): one tenant's pipeline throughput alone and while another tenant
-//!   runs a CPU-bound plugin, with and without its `task.cpu.share` quota.
+//!   runs a CPU-bound plugin, with and without its `task.cpu.share` quota;
+//! - [`languages`] (`--languages`): the same transform built from the Rust, Python, JavaScript and
+//!   C templates of `plugin new`, against the same logic native.
 
 pub mod cluster;
 pub mod failover;
+pub mod languages;
 pub mod pipeline;
 pub mod plugins;
 pub mod tenants;

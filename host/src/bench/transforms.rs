@@ -455,7 +455,7 @@ impl NativeChain {
 }
 
 /// Time `batches` batches of `step`, each on a fresh clone of `template`.
-fn time_batches(
+pub(crate) fn time_batches(
     template: &[ConnectRecord],
     batches: usize,
     mut step: impl FnMut(Vec<ConnectRecord>) -> Result<Vec<ConnectRecord>>,
@@ -497,7 +497,7 @@ fn time_host_copies(stages: &[Vec<ConnectRecord>], batches: usize) -> Result<Dur
 }
 
 /// The first record where `wasm` and `native` differ, described.
-fn first_difference(wasm: &[ConnectRecord], native: &[ConnectRecord]) -> Option<String> {
+pub(crate) fn first_difference(wasm: &[ConnectRecord], native: &[ConnectRecord]) -> Option<String> {
     if wasm.len() != native.len() {
         return Some(format!(
             "{} records from Wasm, {} from native",
@@ -527,7 +527,7 @@ fn memory() -> (Option<u64>, Option<u64>) {
 }
 
 /// `n` with thousands separators.
-fn thousands(n: f64) -> String {
+pub(crate) fn thousands(n: f64) -> String {
     let digits = format!("{:.0}", n.max(0.0));
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
