@@ -421,6 +421,27 @@ impl WorkerProcess {
         Ok((status, json))
     }
 
+    /// Upload a plugin component (`POST /connector-plugins`); fails unless it answers 201. The
+    /// plugin's description (`class`, `version`, …).
+    pub fn upload_plugin(&self, wasm: &Path) -> Result<serde_json::Value> {
+        let bytes = std::fs::read(wasm).with_context(|| wasm.display().to_string())?;
+        let (code, body) = self.post_bytes("/connector-plugins", "application/wasm", &bytes)?;
+        if code != 201 {
+            bail!("upload of {} answered {code}: {body}", wasm.display());
+        }
+        Ok(body)
+    }
+
+    /// Create connector `name` (`POST /connectors`); fails unless it answers 201.
+    pub fn create_connector(&self, name: &str, config: serde_json::Value) -> Result<()> {
+        let request = serde_json::json!({"name": name, "config": config});
+        let (code, body) = self.call("POST", "/connectors", Some(request))?;
+        if code != 201 {
+            bail!("creating connector {name} answered {code}: {body}");
+        }
+        Ok(())
+    }
+
     /// Wait until `check` passes on the connector's status, or fail with the last status.
     pub fn wait_status(
         &self,
@@ -457,6 +478,46 @@ impl WorkerProcess {
             self.process.output()
         )
     }
+}
+
+/// Run `command`; fail with its stdout and stderr unless it exits 0.
+pub fn run_ok(mut command: Command) -> Result<std::process::Output> {
+    let output = command
+        .output()
+        .with_context(|| format!("cannot run {command:?}"))?;
+    if !output.status.success() {
+        bail!(
+            "{command:?} failed ({}):\nstdout:\n{}\nstderr:\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(output)
+}
+
+/// The component `wasm-connect plugin build` printed on its last stdout line; fails unless that
+/// file exists.
+pub fn built_component(output: &std::process::Output) -> Result<PathBuf> {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let last = stdout
+        .lines()
+        .last()
+        .context("plugin build printed nothing")?;
+    let wasm = PathBuf::from(last.trim());
+    if !wasm.is_file() {
+        bail!("plugin build's last line is not a file: {last}");
+    }
+    Ok(wasm)
+}
+
+/// The lines of a file (none if it is missing).
+pub fn file_lines(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_string)
+        .collect()
 }
 
 /// Count lines of a file (0 if missing).

@@ -13,7 +13,8 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use serde_json::json;
 use wasm_connect_tests::{
-    BrokerProcess, WorkerProcess, free_port, wait_for_lines, worker_binary, worker_properties,
+    BrokerProcess, WorkerProcess, built_component, file_lines, free_port, wait_for_lines,
+    worker_binary, worker_properties,
 };
 
 const TIMEOUT: Duration = Duration::from_secs(90);
@@ -60,10 +61,7 @@ fn new_and_build(dir: &Path, name: &str, kind: &str) -> Result<PathBuf> {
         "plugin build {kind} failed:\n{}",
         stderr(&built)
     );
-    let out = stdout(&built);
-    let last = out.lines().last().context("plugin build printed nothing")?;
-    let wasm = PathBuf::from(last.trim());
-    assert!(wasm.is_file(), "{kind}: {} is not a file", wasm.display());
+    let wasm = built_component(&built)?;
     let bytes = std::fs::read(&wasm)?;
     // A component (layer 1), not a core module: `\0asm` + version 0x0d + layer 1.
     assert_eq!(
@@ -85,14 +83,6 @@ fn plugin_test(wasm: &Path, config: &[&str], input: Option<&Path>) -> Result<Out
         args.extend(["--input", input.as_str()]);
     }
     wasm_connect(&args)
-}
-
-fn lines(path: &Path) -> Vec<String> {
-    std::fs::read_to_string(path)
-        .unwrap_or_default()
-        .lines()
-        .map(str::to_string)
-        .collect()
 }
 
 /// FileStreamSource (with `transforms`) → topic → FileStreamSink; waits for `expected` lines.
@@ -120,21 +110,12 @@ fn pipeline(
         "file": output_file.display().to_string(),
         "topics": name,
     });
-    for (connector, config) in [
-        (format!("{name}-src"), source),
-        (format!("{name}-snk"), sink),
-    ] {
-        let (code, body) = worker.call(
-            "POST",
-            "/connectors",
-            Some(json!({"name": connector, "config": config})),
-        )?;
-        assert_eq!(code, 201, "{connector}: {body}");
-    }
+    worker.create_connector(&format!("{name}-src"), source)?;
+    worker.create_connector(&format!("{name}-snk"), sink)?;
     if let Err(e) = wait_for_lines(&output_file, input.len(), TIMEOUT) {
         bail!("{e}\nworker log:\n{}", worker.process.output());
     }
-    Ok(lines(&output_file))
+    Ok(file_lines(&output_file))
 }
 
 #[test]
@@ -183,12 +164,7 @@ fn c_transform_from_new_to_a_running_pipeline() -> Result<()> {
     let port = free_port()?;
     let props = worker_properties(dir.path(), &broker.bootstrap, port, &[])?;
     let worker = WorkerProcess::start(dir.path(), &props, port, &[], "worker.log")?;
-    let (code, body) = worker.post_bytes(
-        "/connector-plugins",
-        "application/wasm",
-        &std::fs::read(&wasm)?,
-    )?;
-    assert_eq!(code, 201, "{body}");
+    let body = worker.upload_plugin(&wasm)?;
     assert_eq!(body["class"], "CUpper");
     assert_eq!(body["version"], "0.1.0");
 

@@ -309,12 +309,7 @@ fn js_transform_and_predicate_build_test_and_run_in_a_worker() -> Result<()> {
     let props = worker_properties(root, &broker.bootstrap, port, &[])?;
     let worker = WorkerProcess::start(root, &props, port, &[], "worker.log")?;
     for (wasm, class) in [(&upper, "JsUpper"), (&needle, "JsNeedle")] {
-        let (code, body) = worker.post_bytes(
-            "/connector-plugins",
-            "application/wasm",
-            &std::fs::read(wasm)?,
-        )?;
-        assert_eq!(code, 201, "{body}");
+        let body = worker.upload_plugin(wasm)?;
         assert_eq!(body["class"], class, "{body}");
     }
 
@@ -323,10 +318,9 @@ fn js_transform_and_predicate_build_test_and_run_in_a_worker() -> Result<()> {
     let input = root.join("in.txt");
     let output = root.join("out.txt");
     std::fs::write(&input, "apple\nconcatenate\ncherry\nbobcat\nzebra\n")?;
-    let (code, body) = worker.call(
-        "POST",
-        "/connectors",
-        Some(json!({"name": "js-source", "config": {
+    worker.create_connector(
+        "js-source",
+        json!({
             "connector.class": "FileStreamSource",
             "file": input.display().to_string(),
             "topic": "js-lines",
@@ -338,18 +332,15 @@ fn js_transform_and_predicate_build_test_and_run_in_a_worker() -> Result<()> {
             "transforms.dropCats.predicate": "hasCat",
             "predicates": "hasCat",
             "predicates.hasCat.type": "JsNeedle",
-            "predicates.hasCat.needle": "CAT"}})),
+            "predicates.hasCat.needle": "CAT"}),
     )?;
-    assert_eq!(code, 201, "{body}");
-    let (code, body) = worker.call(
-        "POST",
-        "/connectors",
-        Some(json!({"name": "js-sink", "config": {
+    worker.create_connector(
+        "js-sink",
+        json!({
             "connector.class": "FileStreamSink",
             "file": output.display().to_string(),
-            "topics": "js-lines"}})),
+            "topics": "js-lines"}),
     )?;
-    assert_eq!(code, 201, "{body}");
     wait_for_lines(&output, 3, Duration::from_secs(120))
         .map_err(|e| anyhow::anyhow!("{e}\nworker log:\n{}", worker.process.output()))?;
     assert_eq!(

@@ -8,29 +8,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use serde_json::json;
 use wasm_connect_tests::{
-    BrokerProcess, WorkerProcess, free_port, wait_for_lines, worker_binary, worker_properties,
+    BrokerProcess, WorkerProcess, built_component, file_lines, free_port, run_ok, wait_for_lines,
+    worker_binary, worker_properties,
 };
 
 const TIMEOUT: Duration = Duration::from_secs(180);
-
-/// Run `command`; fail with its output unless it exits 0.
-fn run(mut command: Command) -> Result<Output> {
-    let output = command
-        .output()
-        .with_context(|| format!("cannot run {command:?}"))?;
-    if !output.status.success() {
-        bail!(
-            "{command:?} failed ({}):\nstdout:\n{}\nstderr:\n{}",
-            output.status,
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    Ok(output)
-}
 
 /// `plugin new` then `plugin build`; the component's path.
 fn new_and_build(dir: &Path, name: &str, kind: &str) -> Result<PathBuf> {
@@ -39,7 +24,7 @@ fn new_and_build(dir: &Path, name: &str, kind: &str) -> Result<PathBuf> {
         "plugin", "new", name, "--lang", "python", "--kind", kind, "--dir",
     ])
     .arg(dir);
-    let out = run(new)?;
+    let out = run_ok(new)?;
     let project = dir.join(name);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("Created"), "{stdout}");
@@ -59,7 +44,7 @@ fn new_and_build(dir: &Path, name: &str, kind: &str) -> Result<PathBuf> {
     unit.args(["-m", "unittest", "-v"])
         .current_dir(&project)
         .env("PYTHONDONTWRITEBYTECODE", "1");
-    let out = run(unit)?;
+    let out = run_ok(unit)?;
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("OK") && !stderr.contains("Ran 0 tests"),
@@ -69,18 +54,12 @@ fn new_and_build(dir: &Path, name: &str, kind: &str) -> Result<PathBuf> {
     let started = Instant::now();
     let mut build = Command::new(worker_binary()?);
     build.args(["plugin", "build"]).arg(&project);
-    let out = run(build)?;
+    let out = run_ok(build)?;
     eprintln!(
         "plugin build ({kind}) took {:.1} s",
         started.elapsed().as_secs_f64()
     );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let last = stdout
-        .lines()
-        .last()
-        .context("plugin build printed nothing")?;
-    let wasm = PathBuf::from(last.trim());
-    assert!(wasm.is_file(), "{} is not a file", wasm.display());
+    let wasm = built_component(&out)?;
     assert_eq!(
         wasm,
         project
@@ -98,7 +77,7 @@ fn plugin_test(wasm: &Path, cache_root: &Path, args: &[&str]) -> Result<Output> 
         .arg(wasm)
         .args(args)
         .env("TMPDIR", cache_root);
-    run(test)
+    run_ok(test)
 }
 
 /// A broker and a standalone worker sharing `plugin test`'s component cache.
@@ -120,33 +99,10 @@ fn start_worker(dir: &Path, cache_root: &Path) -> Result<(BrokerProcess, WorkerP
 }
 
 fn upload(worker: &WorkerProcess, wasm: &Path, class: &str) -> Result<()> {
-    let (code, body) = worker.post_bytes(
-        "/connector-plugins",
-        "application/wasm",
-        &std::fs::read(wasm)?,
-    )?;
-    assert_eq!(code, 201, "{body}");
+    let body = worker.upload_plugin(wasm)?;
     assert_eq!(body["class"], class, "{body}");
     assert_eq!(body["version"], "0.1.0", "{body}");
     Ok(())
-}
-
-fn create(worker: &WorkerProcess, name: &str, config: serde_json::Value) -> Result<()> {
-    let (code, body) = worker.call(
-        "POST",
-        "/connectors",
-        Some(json!({"name": name, "config": config})),
-    )?;
-    assert_eq!(code, 201, "{body}");
-    Ok(())
-}
-
-fn lines(path: &Path) -> Vec<String> {
-    std::fs::read_to_string(path)
-        .unwrap_or_default()
-        .lines()
-        .map(str::to_string)
-        .collect()
 }
 
 fn write_lines(path: &Path, lines: &[&str]) -> Result<()> {
@@ -200,23 +156,21 @@ fn python_transform_template_builds_tests_and_runs_in_a_pipeline() -> Result<()>
     let source_file = dir.path().join("in.txt");
     let sink_file = dir.path().join("out.txt");
     write_lines(&source_file, &["alpha", "beta", "gamma"])?;
-    create(
-        &worker,
+    worker.create_connector(
         "src",
         json!({
         "connector.class": "FileStreamSource", "file": source_file.display().to_string(),
         "topic": "words", "topic.creation.default.partitions": "1",
         "transforms": "up", "transforms.up.type": "PyUpper", "transforms.up.suffix": "?"}),
     )?;
-    create(
-        &worker,
+    worker.create_connector(
         "snk",
         json!({
         "connector.class": "FileStreamSink", "file": sink_file.display().to_string(),
         "topics": "words"}),
     )?;
     wait_for_lines(&sink_file, 3, TIMEOUT).with_context(|| worker.process.output())?;
-    assert_eq!(lines(&sink_file), ["ALPHA?", "BETA?", "GAMMA?"]);
+    assert_eq!(file_lines(&sink_file), ["ALPHA?", "BETA?", "GAMMA?"]);
     Ok(())
 }
 
@@ -263,15 +217,13 @@ fn python_sink_template_builds_tests_and_runs_in_a_pipeline() -> Result<()> {
         &source_file,
         &words.iter().map(String::as_str).collect::<Vec<_>>(),
     )?;
-    create(
-        &worker,
+    worker.create_connector(
         "src",
         json!({
         "connector.class": "FileStreamSource", "file": source_file.display().to_string(),
         "topic": "lines", "topic.creation.default.partitions": "1"}),
     )?;
-    create(
-        &worker,
+    worker.create_connector(
         "snk",
         json!({
         "connector.class": "PySink", "file": sink_file.display().to_string(),
@@ -279,7 +231,7 @@ fn python_sink_template_builds_tests_and_runs_in_a_pipeline() -> Result<()> {
     )?;
     wait_for_lines(&sink_file, 20, TIMEOUT).with_context(|| worker.process.output())?;
     let expected: Vec<String> = words.iter().map(|w| format!("got {w}")).collect();
-    assert_eq!(lines(&sink_file), expected);
+    assert_eq!(file_lines(&sink_file), expected);
     let status = worker.wait_status("snk", TIMEOUT, |s| s["tasks"][0]["state"] == "RUNNING")?;
     assert_eq!(status["connector"]["state"], "RUNNING", "{status}");
     Ok(())
@@ -294,7 +246,7 @@ fn python_sdk_unit_tests_pass() -> Result<()> {
         .env("PYTHONDONTWRITEBYTECODE", "1")
         // The WIT glue tests need componentize-py: fail rather than skip without it.
         .env("WASM_CONNECT_REQUIRE_ALL_PLUGINS", "1");
-    let out = run(unit)?;
+    let out = run_ok(unit)?;
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("OK") && !stderr.contains("skipped"),

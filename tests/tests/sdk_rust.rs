@@ -1,31 +1,15 @@
 //! A Rust source plugin from `wasm-connect plugin new` builds with `plugin build`, runs under
 //! `plugin test`, and delivers its records in a worker (source → Kafka → FileStreamSink).
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::Result;
 use serde_json::json;
 use wasm_connect_tests::{
-    BrokerProcess, WorkerProcess, free_port, target_profile_dir, wait_for_lines, worker_binary,
-    worker_properties,
+    BrokerProcess, WorkerProcess, built_component, file_lines, free_port, run_ok,
+    target_profile_dir, wait_for_lines, worker_binary, worker_properties,
 };
-
-fn run(mut command: Command) -> Result<Output> {
-    let output = command
-        .output()
-        .with_context(|| format!("cannot run {command:?}"))?;
-    if !output.status.success() {
-        bail!(
-            "{command:?} failed ({}):\nstdout:\n{}\nstderr:\n{}",
-            output.status,
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    Ok(output)
-}
 
 #[test]
 fn rust_source_template_builds_tests_and_runs_in_a_worker() -> Result<()> {
@@ -35,7 +19,7 @@ fn rust_source_template_builds_tests_and_runs_in_a_worker() -> Result<()> {
         "plugin", "new", "greeter", "--lang", "rust", "--kind", "source", "--dir",
     ])
     .arg(dir.path());
-    let out = run(new)?;
+    let out = run_ok(new)?;
     assert!(String::from_utf8_lossy(&out.stdout).contains("Created"));
     let project = dir.path().join("greeter");
     for file in ["Cargo.toml", "src/lib.rs", "wasm-connect.toml", "README.md"] {
@@ -48,18 +32,9 @@ fn rust_source_template_builds_tests_and_runs_in_a_worker() -> Result<()> {
         "CARGO_TARGET_DIR",
         target_profile_dir()?.join("plugin-projects"),
     );
-    let out = run(build)?;
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let wasm = stdout
-        .lines()
-        .last()
-        .context("no output")?
-        .trim()
-        .to_string();
-    assert!(
-        wasm.ends_with("greeter.wasm") && Path::new(&wasm).is_file(),
-        "{stdout}"
-    );
+    let wasm = built_component(&run_ok(build)?)?;
+    assert!(wasm.ends_with("greeter.wasm"), "{}", wasm.display());
+    let wasm = wasm.display().to_string();
 
     let mut test = Command::new(worker_binary()?);
     test.args([
@@ -72,7 +47,7 @@ fn rust_source_template_builds_tests_and_runs_in_a_worker() -> Result<()> {
         "max.records=3",
     ])
     .args(["--polls", "2"]);
-    let out = run(test)?;
+    let out = run_ok(test)?;
     let values: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(serde_json::from_str)
@@ -85,12 +60,7 @@ fn rust_source_template_builds_tests_and_runs_in_a_worker() -> Result<()> {
     let port = free_port()?;
     let props = worker_properties(dir.path(), &broker.bootstrap, port, &[])?;
     let worker = WorkerProcess::start(dir.path(), &props, port, &[], "worker.log")?;
-    let (code, body) = worker.post_bytes(
-        "/connector-plugins",
-        "application/wasm",
-        &std::fs::read(&wasm)?,
-    )?;
-    assert_eq!(code, 201, "{body}");
+    let body = worker.upload_plugin(wasm.as_ref())?;
     assert_eq!(body["class"], "Greeter", "{body}");
     let output = dir.path().join("out.txt");
     for (name, config) in [
@@ -104,18 +74,10 @@ fn rust_source_template_builds_tests_and_runs_in_a_worker() -> Result<()> {
                    "file": output.display().to_string()}),
         ),
     ] {
-        let (code, body) = worker.call(
-            "POST",
-            "/connectors",
-            Some(json!({"name": name, "config": config})),
-        )?;
-        assert_eq!(code, 201, "{body}");
+        worker.create_connector(name, config)?;
     }
     wait_for_lines(&output, 5, Duration::from_secs(90))?;
-    let mut got: Vec<String> = std::fs::read_to_string(&output)?
-        .lines()
-        .map(str::to_string)
-        .collect();
+    let mut got = file_lines(&output);
     got.sort();
     assert_eq!(
         got,
