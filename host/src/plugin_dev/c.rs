@@ -32,11 +32,6 @@ const HELPER_H: &str = include_str!("../../../sdk/c/wasm_connect.h");
 /// The helper library's implementation.
 const HELPER_C: &str = include_str!("../../../sdk/c/wasm_connect.c");
 
-/// The WIT files of a project: the plugin package and its dependencies.
-fn wit_files() -> Vec<(&'static str, &'static str)> {
-    WIT_FILES.to_vec()
-}
-
 /// How to install the toolchain (Debian/Ubuntu).
 const INSTALL: &str = "apt-get install clang lld wasi-libc libclang-rt-dev-wasm32";
 
@@ -128,7 +123,7 @@ fn world_header(resolve: &Resolve, world: WorldId) -> String {
 /// `deps/` resolves exactly as in a project).
 fn embedded_world(world: &str) -> Result<(Resolve, WorldId), DevError> {
     let temp = tempfile::tempdir().map_err(|e| DevError::io(std::env::temp_dir(), e))?;
-    for (path, contents) in wit_files() {
+    for &(path, contents) in WIT_FILES {
         let path = temp.path().join(path);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| DevError::io(parent, e))?;
@@ -159,9 +154,9 @@ pub(super) fn new_project(project: &NewProject) -> Result<Vec<ProjectFile>, DevE
     let plugin = &project.manifest;
     let (resolve, world) = embedded_world(plugin.world())?;
     let bindings = generate_bindings(&resolve, world)?;
-    let mut files: Vec<ProjectFile> = wit_files()
-        .into_iter()
-        .map(|(path, contents)| ProjectFile::new(path, contents))
+    let mut files: Vec<ProjectFile> = WIT_FILES
+        .iter()
+        .map(|&(path, contents)| ProjectFile::new(path, contents))
         .collect();
     files.extend([
         ProjectFile::new(format!("{}.c", project.snake_name()), source(plugin)),
@@ -688,16 +683,7 @@ mod tests {
     use super::*;
 
     fn project(kind: Kind) -> NewProject {
-        NewProject {
-            manifest: ManifestPlugin {
-                name: "my-plugin".into(),
-                class: "MyPlugin".into(),
-                lang: super::super::Lang::C,
-                kind,
-                world: None,
-            },
-            sdk: None,
-        }
+        super::super::test_project(super::super::Lang::C, kind, "my-plugin")
     }
 
     #[test]

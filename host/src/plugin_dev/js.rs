@@ -436,16 +436,7 @@ mod tests {
     use super::*;
 
     fn project(kind: Kind) -> NewProject {
-        NewProject {
-            manifest: ManifestPlugin {
-                name: "my-plugin".into(),
-                class: "MyPlugin".into(),
-                lang: super::super::Lang::Js,
-                kind,
-                world: None,
-            },
-            sdk: None,
-        }
+        super::super::test_project(super::super::Lang::Js, kind, "my-plugin")
     }
 
     #[test]

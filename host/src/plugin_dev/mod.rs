@@ -449,6 +449,21 @@ pub fn build_main(args: &BuildArgs) -> u8 {
     }
 }
 
+/// A new project named `name` of `lang` and `kind`, without an SDK path (for unit tests).
+#[cfg(test)]
+pub(crate) fn test_project(lang: Lang, kind: Kind, name: &str) -> NewProject {
+    NewProject {
+        manifest: ManifestPlugin {
+            name: name.into(),
+            class: class_name(name),
+            lang,
+            kind,
+            world: None,
+        },
+        sdk: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

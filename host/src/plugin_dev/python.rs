@@ -148,16 +148,7 @@ mod tests {
     use super::*;
 
     fn project(kind: Kind) -> NewProject {
-        NewProject {
-            manifest: ManifestPlugin {
-                name: "my-upper".into(),
-                class: "MyUpper".into(),
-                lang: super::super::Lang::Python,
-                kind,
-                world: None,
-            },
-            sdk: None,
-        }
+        super::super::test_project(super::super::Lang::Python, kind, "my-upper")
     }
 
     #[test]
