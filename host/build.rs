@@ -135,6 +135,7 @@ fn main() {
         plugins.join("python-change-case/app.py"),
         plugins.join("python-http-sink/app.py"),
         plugins.join("c-truncate"),
+        repo.join("sdk/python/wasm_connect"),
         repo.join("sdk/c/wasm_connect.h"),
         repo.join("sdk/c/wasm_connect.c"),
     ] {
@@ -285,11 +286,13 @@ fn build_rust_plugins(plugins: &Path, wasm_dir: &Path) {
     }
 }
 
-/// A Python plugin: its directory under `plugins/` (with `app.py`) and its WIT world.
+/// A Python plugin: its directory under `plugins/` (with `app.py`), its WIT world, and whether
+/// it imports the Python SDK (`sdk/python/wasm_connect`, put on its module path).
 #[derive(Clone, Copy)]
 struct PythonPlugin {
     dir: &'static str,
     world: &'static str,
+    uses_sdk: bool,
 }
 
 /// The shipped Python plugins: (plugin, file stem of the build, embedded name).
@@ -298,6 +301,7 @@ const PYTHON_PLUGINS: &[(PythonPlugin, &str, &str)] = &[
         PythonPlugin {
             dir: "python-change-case",
             world: "transform-plugin",
+            uses_sdk: false,
         },
         "change_case",
         "python-change-case.wasm",
@@ -306,6 +310,7 @@ const PYTHON_PLUGINS: &[(PythonPlugin, &str, &str)] = &[
         PythonPlugin {
             dir: "python-http-sink",
             world: "http-sink-plugin",
+            uses_sdk: true,
         },
         "http_sink",
         "python-http-sink.wasm",
@@ -366,6 +371,15 @@ fn build_python_plugin(
         .map(|dir| dir.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();
     wit_files.sort();
+    let sdk = repo.join("sdk").join("python");
+    if plugin.uses_sdk {
+        let mut sdk_files: Vec<PathBuf> = fs::read_dir(sdk.join("wasm_connect"))
+            .map(|dir| dir.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        sdk_files.retain(|f| f.extension().is_some_and(|e| e == "py"));
+        sdk_files.sort();
+        wit_files.extend(sdk_files);
+    }
     for file in &wit_files {
         file.hash(&mut hasher);
         fs::read(file).unwrap_or_default().hash(&mut hasher);
@@ -383,11 +397,16 @@ fn build_python_plugin(
     fs::create_dir_all(&src_dir).expect("create python build directory");
     fs::write(src_dir.join("app.py"), &app_src).expect("copy app.py");
     let partial = python_dir.join(format!("{name}.wasm.partial"));
-    let result = Command::new(&tool)
+    let mut command = Command::new(&tool);
+    command
         .arg("-d")
         .arg(&wit)
         .args(["-w", plugin.world, "componentize", "app", "-p"])
-        .arg(&src_dir)
+        .arg(&src_dir);
+    if plugin.uses_sdk {
+        command.arg("-p").arg(&sdk);
+    }
+    let result = command
         .arg("-o")
         .arg(&partial)
         .current_dir(python_dir)

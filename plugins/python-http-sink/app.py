@@ -10,9 +10,10 @@ Records a retried delivery had already sent are not sent again: the task remembe
 offset delivered per partition. Any other 4xx answer fails the task, unless
 `errors.tolerance=all`, which logs the batch's offsets and the answer and goes on. The
 endpoint's host must be granted with `wasm.net.hosts`; other hosts are refused by the worker.
+Requests go through the Python SDK's `wasm_connect.http` client.
 
 Built by host/build.rs with:
-    componentize-py -d <repo>/wit -w http-sink-plugin componentize app -p plugins/python-http-sink -o http_sink.wasm
+    componentize-py -d <repo>/wit -w http-sink-plugin componentize app -p plugins/python-http-sink -p sdk/python -o http_sink.wasm
 """
 
 import base64
@@ -22,9 +23,9 @@ from typing import Dict, List, Optional, Tuple
 from urllib.parse import urlsplit
 
 from componentize_py_types import Err, Ok
+from wasm_connect import http as wc_http
 from wit_world import exports
-from wit_world.imports import host, outgoing_handler, poll
-from wit_world.imports import wasi_http_types as http
+from wit_world.imports import host
 from wit_world.imports import wasm_connect_plugin_types as types
 
 _FORMATS = ("value", "record")
@@ -180,61 +181,19 @@ class _Failure(Exception):
         self.retriable = retriable
 
 
-def _send(method: str, url: str, headers: List[Tuple[str, bytes]], body: bytes, timeout_ms: int) -> Tuple[int, bytes]:
-    """Send one request and return (status, body); raises `_Failure` without an answer."""
-    parts = urlsplit(url)
-    fields = http.Fields.from_list(headers + [("content-length", str(len(body)).encode())])
-    request = http.OutgoingRequest(fields)
-    request.set_method(http.Method_Post() if method == "POST" else http.Method_Put())
-    request.set_scheme(http.Scheme_Https() if parts.scheme == "https" else http.Scheme_Http())
-    request.set_authority(parts.netloc)
-    request.set_path_with_query((parts.path or "/") + (f"?{parts.query}" if parts.query else ""))
-    options = http.RequestOptions()
-    nanos = timeout_ms * 1_000_000
-    options.set_connect_timeout(nanos)
-    options.set_first_byte_timeout(nanos)
-    options.set_between_bytes_timeout(nanos)
-    outgoing = request.body()
+def _send(method: str, url: str, headers: List[Tuple[str, str]], body: bytes, timeout_ms: int) -> Tuple[int, bytes]:
+    """Send one request with the SDK's wasi:http client and return (status, body); raises
+    `_Failure` without an answer."""
     try:
-        future = outgoing_handler.handle(request, options)
-    except Err as e:
-        raise _refusal(url, e.value)
-    try:
-        with outgoing.write() as stream:
-            for start in range(0, len(body), 4096):
-                stream.blocking_write_and_flush(body[start:start + 4096])
-        http.OutgoingBody.finish(outgoing, None)
-    except Err:
-        pass  # the request failed: the answer below says why
-    with future.subscribe() as pollable:
-        pollable.block()
-    answer = future.get()
-    if answer is None or isinstance(answer, Err) or isinstance(answer.value, Err):
-        code = None
-        if answer is not None and not isinstance(answer, Err):
-            code = answer.value.value
-        raise _refusal(url, code)
-    response = answer.value.value
-    status = response.status()
-    incoming = response.consume()
-    data = bytearray()
-    with incoming.stream() as stream:
-        while True:
-            try:
-                data += stream.blocking_read(65536)
-            except Err:
-                break
-    http.IncomingBody.finish(incoming)
-    return status, bytes(data)
-
-
-def _refusal(url: str, code) -> _Failure:
-    if isinstance(code, http.ErrorCode_HttpRequestDenied):
-        return _Failure(f"request to {url} refused by the worker: its host is not granted "
-                        "(add it to wasm.net.hosts)", retriable=False)
-    if isinstance(code, (http.ErrorCode_HttpRequestUriInvalid, http.ErrorCode_HttpProtocolError)):
-        return _Failure(f"request to {url} is invalid: {code}", retriable=False)
-    return _Failure(f"request to {url} failed: {code}", retriable=True)
+        response = wc_http.request(method, url, headers=headers, body=body, timeout_ms=timeout_ms)
+    except wc_http.HttpRequestDenied:
+        raise _Failure(f"request to {url} refused by the worker: its host is not granted "
+                       "(add it to wasm.net.hosts)", retriable=False) from None
+    except wc_http.HttpError as e:
+        raise _Failure(f"request to {url} failed: {e}", retriable=e.retriable) from None
+    except Exception as e:  # an invalid URL, method or header: retrying cannot help
+        raise _Failure(f"request to {url} is invalid: {e}", retriable=False) from None
+    return response.status, response.body
 
 
 def _retriable_status(status: int) -> bool:
@@ -256,10 +215,10 @@ class _Settings:
         self.backoff_ms = int(config.get("retry.backoff.ms", "100") or 100)
         self.timeout_ms = int(config.get("request.timeout.ms", "10000") or 10000)
         self.tolerate = (config.get("errors.tolerance", "none") or "none") == "all"
-        self.headers: List[Tuple[str, bytes]] = [("content-type", b"application/json")]
+        self.headers: List[Tuple[str, str]] = [("content-type", "application/json")]
         for pair in filter(None, config.get("headers", "").split("|")):
             name, value = pair.split(":", 1)
-            self.headers.append((name.strip().lower(), value.strip().encode()))
+            self.headers.append((name.strip().lower(), value.strip()))
 
 
 _settings: Optional[_Settings] = None

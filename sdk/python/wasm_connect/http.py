@@ -184,33 +184,22 @@ def error_for(code: Any, method: str, url: str) -> HttpError:
     return HttpError(message, code=name, retriable=name not in _PERMANENT)
 
 
-_bindings_cache: Optional[SimpleNamespace] = None
+def _load_bindings() -> SimpleNamespace:
+    """Import the generated ``wasi:http`` bindings; ``ImportError`` when the world has none."""
+    from wit_world.imports import (  # type: ignore[import-not-found]
+        monotonic_clock,
+        outgoing_handler,
+        poll,
+        streams,
+    )
 
-
-def _bindings() -> SimpleNamespace:
-    """The generated ``wasi:http`` bindings (the world must import ``wasi:http/outgoing-handler``)."""
-    global _bindings_cache
-    if _bindings_cache is not None:
-        return _bindings_cache
-    try:
-        from wit_world.imports import (  # type: ignore[import-not-found]
-            monotonic_clock,
-            outgoing_handler,
-            poll,
-            streams,
-        )
-    except ImportError:
-        raise PluginError(
-            "wasm_connect.http needs a world importing wasi:http/outgoing-handler: set "
-            'world = "http-sink-plugin" (or "http-source-plugin") in wasm-connect.toml'
-        ) from None
     try:
         from wit_world.imports import wasi_http_types as types  # type: ignore[import-not-found]
     except ImportError:
         from wit_world.imports import types  # type: ignore[import-not-found]
     from componentize_py_types import Err, Ok  # type: ignore[import-not-found]
 
-    _bindings_cache = SimpleNamespace(
+    return SimpleNamespace(
         types=types,
         outgoing_handler=outgoing_handler,
         poll=poll,
@@ -219,6 +208,28 @@ def _bindings() -> SimpleNamespace:
         Ok=Ok,
         Err=Err,
     )
+
+
+# Imported when this module is: componentize-py bundles the modules the app imports while it is
+# built, so bindings imported only at the first request would be missing from the component.
+try:
+    _bindings_cache: Optional[SimpleNamespace] = _load_bindings()
+except ImportError:  # a world without wasi:http, or plain CPython
+    _bindings_cache = None
+
+
+def _bindings() -> SimpleNamespace:
+    """The generated ``wasi:http`` bindings (the world must import ``wasi:http/outgoing-handler``)."""
+    global _bindings_cache
+    if _bindings_cache is not None:
+        return _bindings_cache
+    try:
+        _bindings_cache = _load_bindings()
+    except ImportError as e:
+        raise PluginError(
+            "wasm_connect.http needs a world importing wasi:http/outgoing-handler: set "
+            f'world = "http-sink-plugin" (or "http-source-plugin") in wasm-connect.toml ({e})'
+        ) from None
     return _bindings_cache
 
 
