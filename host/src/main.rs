@@ -165,48 +165,27 @@ async fn main() -> ExitCode {
         Command::Demo { lines } => wasm_connect::demo::run(lines, shutdown)
             .await
             .map_err(|e| e.to_string()),
-        Command::Bench { plugins: true, .. } => {
-            tokio::task::spawn_blocking(wasm_connect::bench::plugins::run)
-                .await
-                .map_err(|e| e.to_string())
-                .and_then(|r| r.map_err(|e| format!("{e:#}")))
-        }
-        Command::Bench { tenants: true, .. } => {
-            tokio::task::spawn_blocking(wasm_connect::bench::tenants::run)
-                .await
-                .map_err(|e| e.to_string())
-                .and_then(|r| r.map_err(|e| format!("{e:#}")))
-        }
+        Command::Bench { plugins: true, .. } => run_bench(wasm_connect::bench::plugins::run).await,
+        Command::Bench { tenants: true, .. } => run_bench(wasm_connect::bench::tenants::run).await,
         Command::Bench { failover: true, .. } => {
-            tokio::task::spawn_blocking(wasm_connect::bench::failover::run)
-                .await
-                .map_err(|e| e.to_string())
-                .and_then(|r| r.map_err(|e| format!("{e:#}")))
+            run_bench(wasm_connect::bench::failover::run).await
         }
         Command::Bench {
             records,
             languages: true,
             ..
-        } => tokio::task::spawn_blocking(move || {
-            wasm_connect::bench::languages::run(
-                records.unwrap_or(wasm_connect::bench::languages::DEFAULT_RECORDS),
-            )
-        })
-        .await
-        .map_err(|e| e.to_string())
-        .and_then(|r| r.map_err(|e| format!("{e:#}"))),
+        } => {
+            use wasm_connect::bench::languages;
+            run_bench(move || languages::run(records.unwrap_or(languages::DEFAULT_RECORDS))).await
+        }
         Command::Bench {
             records,
             transforms: true,
             ..
-        } => tokio::task::spawn_blocking(move || {
-            wasm_connect::bench::transforms::run(
-                records.unwrap_or(wasm_connect::bench::transforms::DEFAULT_RECORDS),
-            )
-        })
-        .await
-        .map_err(|e| e.to_string())
-        .and_then(|r| r.map_err(|e| format!("{e:#}"))),
+        } => {
+            use wasm_connect::bench::transforms;
+            run_bench(move || transforms::run(records.unwrap_or(transforms::DEFAULT_RECORDS))).await
+        }
         Command::Bench {
             records,
             transforms: false,
@@ -254,6 +233,16 @@ async fn main() -> ExitCode {
 /// The exit code of a REST client command (`wasm_connect::cli`'s contract).
 fn client_exit(code: Result<u8, tokio::task::JoinError>) -> ExitCode {
     ExitCode::from(code.unwrap_or(wasm_connect::cli::EXIT_API_ERROR))
+}
+
+/// Run a blocking benchmark off the runtime's threads; its error with all its causes.
+async fn run_bench(
+    bench: impl FnOnce() -> anyhow::Result<()> + Send + 'static,
+) -> Result<(), String> {
+    tokio::task::spawn_blocking(bench)
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|r| r.map_err(|e| format!("{e:#}")))
 }
 
 async fn run_broker(

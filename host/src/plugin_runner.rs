@@ -21,11 +21,11 @@ use wasm_connect_data::converter::RecordJson;
 use crate::config::SandboxSettings;
 use crate::config::connector::{DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MEMORY_MAX_BYTES, parse_list};
 use crate::plugins::{PluginSource, RegisteredPlugin};
-use crate::task::swap_key_and_value;
 use crate::runtime::{
     ComponentKind, ConnectorInstance, InstanceContext, PluginRuntime, PredicateInstance,
     SinkTaskInstance, SourceTaskInstance, TransformInstance,
 };
+use crate::task::swap_key_and_value;
 
 /// `wasm-connect plugin test`.
 #[derive(Args, Debug, Clone)]

@@ -62,12 +62,32 @@ fn cases() -> Vec<(Case, String)> {
             "ReplaceField",
             &[("exclude", "secret"), ("renames", "a:alpha")],
         ),
-        case("mask-field", "mask_field", "MaskField", &[("fields", "secret,n")]),
+        case(
+            "mask-field",
+            "mask_field",
+            "MaskField",
+            &[("fields", "secret,n")],
+        ),
         case("cast", "cast", "Cast", &[("spec", "n:string")]),
-        case("extract-field", "extract_field", "ExtractField$Value", &[("field", "nested")]),
+        case(
+            "extract-field",
+            "extract_field",
+            "ExtractField$Value",
+            &[("field", "nested")],
+        ),
         case("flatten", "flatten", "Flatten", &[("delimiter", "_")]),
-        case("hoist-field-key", "hoist_field", "HoistField$Key", &[("field", "id")]),
-        case("value-to-key", "value_to_key", "ValueToKey", &[("fields", "a,n")]),
+        case(
+            "hoist-field-key",
+            "hoist_field",
+            "HoistField$Key",
+            &[("field", "id")],
+        ),
+        case(
+            "value-to-key",
+            "value_to_key",
+            "ValueToKey",
+            &[("fields", "a,n")],
+        ),
         case(
             "regex-router",
             "regex_router",
@@ -97,7 +117,11 @@ fn cases() -> Vec<(Case, String)> {
             "header-from",
             "header_from",
             "HeaderFrom$Value",
-            &[("fields", "a"), ("headers", "a-copy"), ("operation", "copy")],
+            &[
+                ("fields", "a"),
+                ("headers", "a-copy"),
+                ("operation", "copy"),
+            ],
         ),
         case(
             "insert-header",
@@ -105,7 +129,12 @@ fn cases() -> Vec<(Case, String)> {
             "InsertHeader",
             &[("header", "source"), ("value.literal", "replayed")],
         ),
-        case("drop-headers", "drop_headers", "DropHeaders", &[("headers", "drop-me")]),
+        case(
+            "drop-headers",
+            "drop_headers",
+            "DropHeaders",
+            &[("headers", "drop-me")],
+        ),
         (
             Case {
                 name: "change-case",
@@ -166,7 +195,11 @@ fn unchanged(records: &[Value]) -> Vec<Value> {
 /// `plugin test`'s output lines.
 fn run_locally(wasm: &Path, case: &Case, input: &Path) -> Result<Vec<Value>> {
     let mut command = Command::new(worker_binary()?);
-    command.args(["plugin", "test"]).arg(wasm).arg("--input").arg(input);
+    command
+        .args(["plugin", "test"])
+        .arg(wasm)
+        .arg("--input")
+        .arg(input);
     for (k, v) in case.config {
         command.args(["--config", &format!("{k}={v}")]);
     }
@@ -221,7 +254,10 @@ fn by_partition(lines: &[Value]) -> BTreeMap<(String, i64), Vec<Value>> {
     for line in lines {
         let topic = line["topic"].as_str().unwrap_or_default().to_string();
         let partition = line["partition"].as_i64().unwrap_or(-1);
-        groups.entry((topic, partition)).or_default().push(line.clone());
+        groups
+            .entry((topic, partition))
+            .or_default()
+            .push(line.clone());
     }
     groups
 }
@@ -235,9 +271,8 @@ fn create_topics(bootstrap: &str, topics: &BTreeSet<String>) -> Result<()> {
         .iter()
         .map(|t| rdkafka::admin::NewTopic::new(t, 2, rdkafka::admin::TopicReplication::Fixed(1)))
         .collect();
-    let results = tokio::runtime::Runtime::new()?.block_on(
-        admin.create_topics(new_topics.iter(), &rdkafka::admin::AdminOptions::new()),
-    )?;
+    let results = tokio::runtime::Runtime::new()?
+        .block_on(admin.create_topics(new_topics.iter(), &rdkafka::admin::AdminOptions::new()))?;
     for result in results {
         result.map_err(|(t, e)| anyhow::anyhow!("cannot create {t}: {e}"))?;
     }
@@ -291,9 +326,19 @@ fn plugin_test_output_equals_the_worker_output_for_every_shipped_transform() -> 
         let text: String = records.iter().map(|r| format!("{r}\n")).collect();
         std::fs::write(&file, text)?;
         let lines = run_locally(&plugins.join(&wasm), &case, &file)?;
-        assert_eq!(lines.len(), 3, "{}: the runner kept every record: {lines:?}", case.name);
+        assert_eq!(
+            lines.len(),
+            3,
+            "{}: the runner kept every record: {lines:?}",
+            case.name
+        );
         // Each case changes its input, so equal outputs are not two copies of the input.
-        assert_ne!(lines, unchanged(&records), "{}: the transform changed nothing", case.name);
+        assert_ne!(
+            lines,
+            unchanged(&records),
+            "{}: the transform changed nothing",
+            case.name
+        );
         expected.push((case, file, lines));
     }
 
@@ -322,9 +367,16 @@ fn plugin_test_output_equals_the_worker_output_for_every_shipped_transform() -> 
         for (k, v) in case.config {
             config[format!("transforms.t.{k}")] = Value::String((*v).to_string());
         }
-        let (status, body) =
-            worker.call("PUT", &format!("/connectors/{}/config", case.name), Some(config))?;
-        assert!(status == 201 || status == 200, "{}: {status} {body}", case.name);
+        let (status, body) = worker.call(
+            "PUT",
+            &format!("/connectors/{}/config", case.name),
+            Some(config),
+        )?;
+        assert!(
+            status == 201 || status == 200,
+            "{}: {status} {body}",
+            case.name
+        );
     }
 
     let all: Vec<Value> = expected.iter().flat_map(|(_, _, l)| l.clone()).collect();
@@ -338,7 +390,8 @@ fn plugin_test_output_equals_the_worker_output_for_every_shipped_transform() -> 
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         if case_got != case_want {
-            let (_, status) = worker.call("GET", &format!("/connectors/{}/status", case.name), None)?;
+            let (_, status) =
+                worker.call("GET", &format!("/connectors/{}/status", case.name), None)?;
             panic!(
                 "{} ({}): the worker wrote\n{}\nbut plugin test printed\n{}\nstatus: {status}",
                 case.name,

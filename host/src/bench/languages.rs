@@ -17,12 +17,11 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, anyhow, bail};
 use wasm_connect_data::{ConnectRecord, Header, Schema, SchemaAndValue, Value};
 
-use super::transforms::{BATCH, first_difference, thousands, time_batches};
+use super::transforms::{BATCH, bench_context, first_difference, thousands, time_batches};
 use crate::config::WorkerConfig;
-use crate::config::connector::{DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MEMORY_MAX_BYTES};
 use crate::plugin_dev::{self, Kind, Lang, NewArgs};
 use crate::plugins::PluginSource;
-use crate::runtime::{Grants, InstanceContext, PluginRuntime, TransformInstance};
+use crate::runtime::{PluginRuntime, TransformInstance};
 
 /// Records measured per language and round when `--records` is not given.
 pub const DEFAULT_RECORDS: usize = 20_000;
@@ -127,16 +126,9 @@ fn instantiate(runtime: &PluginRuntime, component: &Path) -> Result<TransformIns
     let origin = component.display().to_string();
     let plugin = crate::plugins::describe(runtime, &origin, &bytes, PluginSource::Uploaded)
         .map_err(|e| anyhow!("{e}"))?;
-    let ctx = InstanceContext {
-        connector: "bench".into(),
-        role: "task-0".into(),
-        grants: Grants::default(),
-        memory_max_bytes: DEFAULT_MEMORY_MAX_BYTES,
-        call_timeout: Duration::from_millis(DEFAULT_CALL_TIMEOUT_MS),
-        offsets: None,
-    };
     let config = BTreeMap::from([("suffix".to_string(), SUFFIX.to_string())]);
-    TransformInstance::new(plugin.loaded.clone(), &ctx, &config).map_err(|e| anyhow!("{e}"))
+    TransformInstance::new(plugin.loaded.clone(), &bench_context(), &config)
+        .map_err(|e| anyhow!("{e}"))
 }
 
 /// Build the four templates, check them against native, time them, print the table.

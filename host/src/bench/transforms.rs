@@ -179,15 +179,19 @@ fn build_chain(registry: &PluginRegistry, stages: &[StageSpec]) -> Result<Transf
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let ctx = InstanceContext {
+    TransformChain::new(&resolved, &bench_context()).map_err(anyhow::Error::msg)
+}
+
+/// The instance context of a benchmark's plugins: connector `bench`, no grants, the defaults.
+pub(crate) fn bench_context() -> InstanceContext {
+    InstanceContext {
         connector: "bench".into(),
         role: "task-0".into(),
         grants: Grants::default(),
         memory_max_bytes: DEFAULT_MEMORY_MAX_BYTES,
         call_timeout: Duration::from_millis(DEFAULT_CALL_TIMEOUT_MS),
         offsets: None,
-    };
-    TransformChain::new(&resolved, &ctx).map_err(anyhow::Error::msg)
+    }
 }
 
 /// Run a batch through a Wasm chain; every record must come out.

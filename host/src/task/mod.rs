@@ -18,8 +18,8 @@ use wasm_connect_data::converter::{Converter, HeaderConverter};
 pub use retry::{RetryError, RetryPolicy};
 pub use sink::SinkTaskRunner;
 pub use source::SourceTaskRunner;
-pub use transforms::swap_key_and_value;
 pub use throttle::{InvalidLimit, TaskLimits, TaskThrottle, TokenBucket};
+pub use transforms::swap_key_and_value;
 pub use transforms::{ResolvedTransform, TransformChain};
 
 use crate::config::{ConnectorConfig, ErrorTolerance, WorkerConfig};
