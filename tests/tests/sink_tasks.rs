@@ -40,3 +40,122 @@ fn a_sink_never_runs_more_tasks_than_partitions() -> Result<()> {
     assert_eq!(status["type"], "sink");
     Ok(())
 }
+
+/// When a rebalance takes a partition away from a running sink task, the task flushes its plugin
+/// and commits the partition's offset first (Kafka Connect's `onPartitionsRevoked`), so the new
+/// owner resumes after what was delivered. Periodic commits are off (`offset.flush.interval.ms`
+/// of 10 minutes): only the commit on revocation can put an offset there.
+#[test]
+fn a_sink_task_commits_revoked_partitions_before_they_move() -> Result<()> {
+    use rdkafka::ClientConfig;
+    use rdkafka::consumer::{BaseConsumer, Consumer};
+    use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+
+    const PER_PARTITION: i64 = 1000;
+    let dir = tempfile::tempdir()?;
+    let broker = BrokerProcess::start(dir.path())?;
+    let settings = [("bootstrap.servers".to_string(), broker.bootstrap.clone())].into();
+    tokio::runtime::Runtime::new()?.block_on(wasm_connect::kafka::ensure_topic(
+        &settings,
+        "moves",
+        2,
+        1,
+        &[],
+    ))?;
+    // One record per batch: the embedded broker cannot fetch from inside a batch.
+    let producer: BaseProducer = ClientConfig::new()
+        .set("bootstrap.servers", &broker.bootstrap)
+        .set("batch.num.messages", "1")
+        .create()?;
+    for n in 0..2 * PER_PARTITION {
+        let (key, value) = (n.to_string(), format!("{n:0>100}"));
+        let partition = i32::try_from(n % 2)?;
+        loop {
+            match producer.send(
+                BaseRecord::to("moves")
+                    .key(&key)
+                    .payload(&value)
+                    .partition(partition),
+            ) {
+                Ok(()) => break,
+                Err(_) => {
+                    producer.poll(Duration::from_millis(20));
+                }
+            }
+        }
+        producer.poll(Duration::ZERO);
+    }
+    producer.flush(Duration::from_secs(60))?;
+
+    let port = free_port()?;
+    let props = worker_properties(
+        dir.path(),
+        &broker.bootstrap,
+        port,
+        &[("offset.flush.interval.ms", "600000")],
+    )?;
+    let worker = WorkerProcess::start(dir.path(), &props, port, &[], "worker.log")?;
+    let output = dir.path().join("out.txt");
+    let config = json!({"connector.class": "FileStreamSink", "file": output.display().to_string(),
+                        "topics": "moves", "tasks.max": "1"});
+    worker.create_connector("mover", config)?;
+    // FileStreamSink buffers 8 KiB of lines until a flush: most of them show that most records
+    // were put.
+    let most = usize::try_from(2 * PER_PARTITION)? - 100;
+    if let Err(e) = wasm_connect_tests::wait_for_lines(&output, most, Duration::from_secs(90)) {
+        anyhow::bail!("{e}\nworker log:\n{}", worker.process.output());
+    }
+
+    // Another member joins the task's group: the task loses a partition to it.
+    let joiner: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", &broker.bootstrap)
+        .set("group.id", "connect-mover")
+        .set("enable.auto.commit", "false")
+        .set("auto.offset.reset", "earliest")
+        .set("partition.assignment.strategy", "cooperative-sticky")
+        .set("session.timeout.ms", "6000")
+        .set("max.poll.interval.ms", "10000")
+        .create()?;
+    joiner.subscribe(&["moves"])?;
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let mut received = 0;
+    while std::time::Instant::now() < deadline && joiner.assignment()?.count() == 0 {
+        if let Some(message) = joiner.poll(Duration::from_millis(200)) {
+            message?;
+            received += 1;
+        }
+    }
+    let assignment = joiner.assignment()?;
+    assert!(
+        assignment.count() > 0,
+        "the joining consumer never got a partition"
+    );
+    let committed = joiner.committed(Duration::from_secs(10))?;
+    let mut expected_rest = 0;
+    for element in committed.elements() {
+        let rdkafka::Offset::Offset(offset) = element.offset() else {
+            panic!(
+                "partition {} was handed over without a committed offset ({:?}); worker log:\n{}",
+                element.partition(),
+                element.offset(),
+                worker.process.output()
+            );
+        };
+        assert!(
+            (PER_PARTITION / 2..=PER_PARTITION).contains(&offset),
+            "partition {}: committed {offset}",
+            element.partition()
+        );
+        expected_rest += PER_PARTITION - offset;
+    }
+    // The joiner reads exactly what the task had not delivered: nothing twice, nothing skipped.
+    let settle = std::time::Instant::now() + Duration::from_secs(5);
+    while std::time::Instant::now() < settle {
+        if let Some(message) = joiner.poll(Duration::from_millis(200)) {
+            message?;
+            received += 1;
+        }
+    }
+    assert_eq!(received, expected_rest, "records read by the new owner");
+    Ok(())
+}

@@ -1,11 +1,13 @@
 //! The sink task loop: consume as group `connect-<name>` → convert → transforms → put; every
-//! `offset.flush.interval.ms` and on shutdown: flush the plugin, then commit consumer offsets
-//! (only after the plugin acknowledged the flush).
+//! `offset.flush.interval.ms`, on shutdown and when partitions are revoked in a rebalance: flush
+//! the plugin, then commit consumer offsets (only after the plugin acknowledged the flush).
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
+use rdkafka::ClientContext;
+use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
 use rdkafka::message::{BorrowedMessage, Headers, Message};
 use rdkafka::{Offset, TopicPartitionList};
 use wasm_connect_data::{ConnectRecord, Header};
@@ -44,6 +46,75 @@ enum Delivered {
 /// Next offsets to commit, per (topic, partition).
 type Positions = BTreeMap<(String, i32), i64>;
 
+/// What the task loop shares with the consumer's rebalance callback, which runs inside `poll` on
+/// the task's own thread (so the lock is never contended): the plugin, to flush it before the
+/// offsets of revoked partitions are committed, and those offsets.
+struct SinkShared {
+    /// The plugin's task instance.
+    task: SinkTaskInstance,
+    /// Next offset per partition of everything put to the plugin (or skipped): what may be
+    /// committed after a flush.
+    delivered: Positions,
+    /// Offsets last committed.
+    committed: Positions,
+    /// Partitions revoked since the loop last looked: their records still waiting to be put are
+    /// dropped (the new owner reads them from the committed offset).
+    revoked: Vec<(String, i32)>,
+    /// Flushing or committing on a revocation failed: the loop fails the task with this.
+    error: Option<String>,
+    /// The loop has ended and the plugin is stopped: closing the consumer must not flush it.
+    closed: bool,
+}
+
+/// The sink consumer's context: when partitions are revoked, flush the plugin and commit their
+/// offsets before they move to another task, as Kafka Connect's `WorkerSinkTask` does in
+/// `onPartitionsRevoked`, so the new owner resumes where this task stopped instead of
+/// redelivering everything since the last periodic commit.
+struct SinkConsumerContext {
+    shared: Arc<Mutex<SinkShared>>,
+}
+
+impl ClientContext for SinkConsumerContext {}
+
+impl ConsumerContext for SinkConsumerContext {
+    fn pre_rebalance(&self, consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        let Rebalance::Revoke(partitions) = rebalance else {
+            return;
+        };
+        let Ok(mut shared) = self.shared.lock() else {
+            return;
+        };
+        let revoked: Vec<(String, i32)> = partitions
+            .elements()
+            .iter()
+            .map(|e| (e.topic().to_string(), e.partition()))
+            .collect();
+        if !shared.closed
+            && shared.error.is_none()
+            && let Err(e) = flush_and_commit(&mut shared, consumer, None, |tp| revoked.contains(tp))
+        {
+            tracing::error!("committing the offsets of revoked partitions failed: {e}");
+            shared.error = Some(e);
+        }
+        for tp in &revoked {
+            shared.delivered.remove(tp);
+            shared.committed.remove(tp);
+        }
+        tracing::debug!(partitions = revoked.len(), "partitions revoked");
+        shared.revoked.extend(revoked);
+    }
+}
+
+/// The consumer of a sink task.
+type SinkConsumer = BaseConsumer<SinkConsumerContext>;
+
+/// Lock the shared state (only the task's thread uses it).
+fn lock(shared: &Mutex<SinkShared>) -> Result<MutexGuard<'_, SinkShared>, String> {
+    shared
+        .lock()
+        .map_err(|_| "sink task state poisoned by an earlier panic".to_string())
+}
+
 impl SinkTaskRunner {
     /// A runner for `setup`.
     pub fn new(setup: TaskSetup) -> SinkTaskRunner {
@@ -65,7 +136,7 @@ impl SinkTaskRunner {
         }
     }
 
-    fn consumer(&self) -> Result<BaseConsumer, String> {
+    fn consumer(&self, shared: Arc<Mutex<SinkShared>>) -> Result<SinkConsumer, String> {
         let s = &self.setup;
         let mut settings = s
             .worker
@@ -93,8 +164,8 @@ impl SinkTaskRunner {
         settings
             .entry("topic.metadata.refresh.interval.ms".into())
             .or_insert_with(|| "5000".into());
-        let consumer: BaseConsumer = client_config(&settings)
-            .create()
+        let consumer: SinkConsumer = client_config(&settings)
+            .create_with_context(SinkConsumerContext { shared })
             .map_err(|e| format!("cannot create consumer: {e}"))?;
         let config = &s.connector_config;
         let subscription: Vec<String> = match &config.topics_regex {
@@ -121,7 +192,15 @@ impl SinkTaskRunner {
         task.start(&s.task_config)
             .map_err(|e| format!("task start failed: {e}"))?;
         let mut chain = TransformChain::new(&s.transforms, &s.instance)?;
-        let consumer = self.consumer()?;
+        let shared = Arc::new(Mutex::new(SinkShared {
+            task,
+            delivered: Positions::new(),
+            committed: Positions::new(),
+            revoked: Vec::new(),
+            error: None,
+            closed: false,
+        }));
+        let consumer = self.consumer(shared.clone())?;
         let dead_letter_queue = s
             .connector_config
             .dead_letter_queue
@@ -129,8 +208,8 @@ impl SinkTaskRunner {
             .map(|config| DeadLetterQueue::new(s, config))
             .transpose()?;
         s.status.set(ConnectorState::Running);
+        // Next offset per partition of every record consumed (put, being put, or skipped).
         let mut positions = Positions::new();
-        let mut committed = Positions::new();
         let mut last_flush = Instant::now();
         let mut paused = false;
         // The consumer's partitions are paused: while the task is paused or throttled.
@@ -144,13 +223,7 @@ impl SinkTaskRunner {
                 break Ok(());
             }
             if last_flush.elapsed() >= s.worker.offset_flush_interval {
-                if let Err(e) = flush_and_commit(
-                    &mut task,
-                    &consumer,
-                    &positions,
-                    &mut committed,
-                    &mut throttle,
-                ) {
+                if let Err(e) = commit_assigned(&shared, &consumer, &mut throttle) {
                     break Err(e);
                 }
                 last_flush = Instant::now();
@@ -191,7 +264,10 @@ impl SinkTaskRunner {
                 Duration::from_millis(100)
             };
             while batch.len() < MAX_BATCH {
-                let Some(message) = consumer.poll(wait) else {
+                let polled = consumer.poll(wait);
+                // A rebalance runs inside `poll`: forget what was consumed from revoked partitions.
+                forget_revoked(&shared, &mut positions, &mut batch)?;
+                let Some(message) = polled else {
                     break;
                 };
                 wait = Duration::ZERO;
@@ -239,17 +315,29 @@ impl SinkTaskRunner {
                 // The wait is taken at the top of the loop, after the batch is delivered.
                 throttle.records(consumed_records, consumed_bytes);
             }
+            let mut guard = match lock(&shared) {
+                Ok(guard) => guard,
+                Err(e) => break Err(e),
+            };
             if batch.is_empty() {
+                // Everything consumed was skipped (or nothing was): its offsets may be committed.
+                guard
+                    .delivered
+                    .extend(positions.iter().map(|(k, v)| (k.clone(), *v)));
                 continue;
             }
             match self.deliver(
                 batch,
                 &mut chain,
-                &mut task,
+                &mut guard.task,
                 dead_letter_queue.as_ref(),
                 &mut throttle,
             ) {
-                Ok(Delivered::Yes) => {}
+                Ok(Delivered::Yes) => {
+                    guard
+                        .delivered
+                        .extend(positions.iter().map(|(k, v)| (k.clone(), *v)));
+                }
                 Ok(Delivered::StoppedWhileRetrying) => {
                     undelivered = true;
                     break Ok(());
@@ -259,17 +347,14 @@ impl SinkTaskRunner {
         };
         // Offsets of a batch that was never put must not be committed: skip the final commit.
         let commit = if result.is_ok() && !undelivered {
-            flush_and_commit(
-                &mut task,
-                &consumer,
-                &positions,
-                &mut committed,
-                &mut throttle,
-            )
+            commit_assigned(&shared, &consumer, &mut throttle)
         } else {
             Ok(())
         };
-        let _ = task.stop();
+        if let Ok(mut shared) = lock(&shared) {
+            shared.closed = true;
+            let _ = shared.task.stop();
+        }
         consumer.unsubscribe();
         result.and(commit)
     }
@@ -433,7 +518,7 @@ fn is_transient(e: &rdkafka::error::KafkaError) -> bool {
 }
 
 /// Pause or resume fetching from every partition currently assigned to `consumer`.
-fn set_consumer_paused(consumer: &BaseConsumer, paused: bool) -> Result<(), String> {
+fn set_consumer_paused(consumer: &SinkConsumer, paused: bool) -> Result<(), String> {
     let assignment = consumer.assignment().map_err(|e| e.to_string())?;
     let change = if paused {
         consumer.pause(&assignment)
@@ -443,19 +528,59 @@ fn set_consumer_paused(consumer: &BaseConsumer, paused: bool) -> Result<(), Stri
     change.map_err(|e| format!("cannot pause or resume the consumer: {e}"))
 }
 
-/// Flush the plugin up to `positions` and commit those offsets for partitions still assigned.
-fn flush_and_commit(
-    task: &mut SinkTaskInstance,
-    consumer: &BaseConsumer,
-    positions: &Positions,
-    committed: &mut Positions,
+/// Drop what was consumed from partitions revoked during the last `poll`: their positions and
+/// the records not put yet. Fails when committing them on revocation failed.
+fn forget_revoked(
+    shared: &Mutex<SinkShared>,
+    positions: &mut Positions,
+    batch: &mut Vec<PendingRecord>,
+) -> Result<(), String> {
+    let mut shared = lock(shared)?;
+    if let Some(e) = shared.error.take() {
+        return Err(e);
+    }
+    if shared.revoked.is_empty() {
+        return Ok(());
+    }
+    let revoked = std::mem::take(&mut shared.revoked);
+    positions.retain(|tp, _| !revoked.contains(tp));
+    batch.retain(|(record, _, _)| {
+        let tp = (record.topic.clone(), record.kafka_partition.unwrap_or(-1));
+        !revoked.contains(&tp)
+    });
+    Ok(())
+}
+
+/// Flush the plugin and commit the offsets of everything delivered from the partitions still
+/// assigned (the periodic and the final commit).
+fn commit_assigned(
+    shared: &Mutex<SinkShared>,
+    consumer: &SinkConsumer,
     throttle: &mut TaskThrottle,
 ) -> Result<(), String> {
     let assignment = consumer.assignment().map_err(|e| e.to_string())?;
-    let owned: Vec<((String, i32), i64)> = positions
+    let mut shared = lock(shared)?;
+    flush_and_commit(
+        &mut shared,
+        consumer,
+        Some(throttle),
+        |(topic, partition)| assignment.find_partition(topic, *partition).is_some(),
+    )
+}
+
+/// Flush the plugin up to the delivered offsets of the partitions `include` selects (those not
+/// committed yet), then commit them. `throttle` accounts the flush's time when given.
+fn flush_and_commit(
+    shared: &mut SinkShared,
+    consumer: &SinkConsumer,
+    throttle: Option<&mut TaskThrottle>,
+    include: impl Fn(&(String, i32)) -> bool,
+) -> Result<(), String> {
+    let owned: Vec<((String, i32), i64)> = shared
+        .delivered
         .iter()
-        .filter(|(tp, offset)| committed.get(*tp) != Some(*offset))
-        .filter(|((topic, partition), _)| assignment.find_partition(topic, *partition).is_some())
+        .filter(|(tp, offset)| shared.committed.get(*tp) != Some(*offset))
+        .filter(|(tp, _)| include(tp))
         .map(|(tp, o)| (tp.clone(), *o))
         .collect();
     if owned.is_empty() {
@@ -465,9 +590,12 @@ fn flush_and_commit(
         .iter()
         .map(|((t, p), o)| (t.clone(), *p, *o))
         .collect();
-    throttle
-        .time(|| task.flush(&flush))
-        .map_err(|e| format!("flush failed: {e}"))?;
+    let task = &mut shared.task;
+    match throttle {
+        Some(throttle) => throttle.time(|| task.flush(&flush)),
+        None => task.flush(&flush),
+    }
+    .map_err(|e| format!("flush failed: {e}"))?;
     let mut list = TopicPartitionList::new();
     for ((topic, partition), offset) in &owned {
         list.add_partition_offset(topic, *partition, Offset::Offset(*offset))
@@ -477,7 +605,7 @@ fn flush_and_commit(
         .commit(&list, CommitMode::Sync)
         .map_err(|e| format!("cannot commit consumer offsets: {e}"))?;
     for (tp, offset) in owned {
-        committed.insert(tp, offset);
+        shared.committed.insert(tp, offset);
     }
     tracing::debug!(partitions = list.count(), "committed sink offsets");
     Ok(())
