@@ -149,7 +149,15 @@ fn a_sink_task_commits_revoked_partitions_before_they_move() -> Result<()> {
         expected_rest += PER_PARTITION - offset;
     }
     // The joiner reads exactly what the task had not delivered: nothing twice, nothing skipped.
-    let settle = std::time::Instant::now() + Duration::from_secs(5);
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while received < expected_rest && std::time::Instant::now() < deadline {
+        if let Some(message) = joiner.poll(Duration::from_millis(200)) {
+            message?;
+            received += 1;
+        }
+    }
+    // A moment more, so a record read twice would be counted too.
+    let settle = std::time::Instant::now() + Duration::from_secs(2);
     while std::time::Instant::now() < settle {
         if let Some(message) = joiner.poll(Duration::from_millis(200)) {
             message?;
