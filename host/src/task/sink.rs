@@ -319,20 +319,20 @@ impl SinkTaskRunner {
                 Ok(guard) => guard,
                 Err(e) => break Err(e),
             };
-            if batch.is_empty() {
-                // Everything consumed was skipped (or nothing was): its offsets may be committed.
-                guard
-                    .delivered
-                    .extend(positions.iter().map(|(k, v)| (k.clone(), *v)));
-                continue;
-            }
-            match self.deliver(
-                batch,
-                &mut chain,
-                &mut guard.task,
-                dead_letter_queue.as_ref(),
-                &mut throttle,
-            ) {
+            // An empty batch (nothing consumed, or everything skipped) has nothing to put.
+            let delivered = if batch.is_empty() {
+                Ok(Delivered::Yes)
+            } else {
+                self.deliver(
+                    batch,
+                    &mut chain,
+                    &mut guard.task,
+                    dead_letter_queue.as_ref(),
+                    &mut throttle,
+                )
+            };
+            match delivered {
+                // Everything consumed so far was put or skipped: its offsets may be committed.
                 Ok(Delivered::Yes) => {
                     guard
                         .delivered
