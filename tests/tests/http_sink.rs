@@ -73,22 +73,6 @@ fn start_endpoint() -> Result<(u16, Arc<Mutex<Seen>>, Arc<AtomicUsize>)> {
     Ok((port, seen, requests))
 }
 
-/// Create `topic` with 3 partitions (the embedded broker does not create topics on produce).
-fn create_topic(bootstrap: &str, topic: &str) -> Result<()> {
-    let admin: rdkafka::admin::AdminClient<rdkafka::client::DefaultClientContext> =
-        ClientConfig::new()
-            .set("bootstrap.servers", bootstrap)
-            .create()?;
-    let new_topic =
-        rdkafka::admin::NewTopic::new(topic, 3, rdkafka::admin::TopicReplication::Fixed(1));
-    let results = tokio::runtime::Runtime::new()?
-        .block_on(admin.create_topics([&new_topic], &rdkafka::admin::AdminOptions::new()))?;
-    for result in results {
-        result.map_err(|(t, e)| anyhow::anyhow!("cannot create {t}: {e}"))?;
-    }
-    Ok(())
-}
-
 /// Produce `count` JSON records `{"n": i, …}` keyed by `i`.
 ///
 /// One record per batch: the embedded broker (tansu 0.6.0, memory storage) cannot fetch from an
@@ -96,7 +80,15 @@ fn create_topic(bootstrap: &str, topic: &str) -> Result<()> {
 /// that takes over a partition in a rebalance resumes from its committed offset, which may be
 /// anywhere. Real Kafka has no such limit; this works around the broker bug only.
 fn produce(bootstrap: &str, topic: &str, count: usize) -> Result<()> {
-    create_topic(bootstrap, topic)?;
+    // The embedded broker does not create topics on produce.
+    let settings = [("bootstrap.servers".to_string(), bootstrap.to_string())].into();
+    tokio::runtime::Runtime::new()?.block_on(wasm_connect::kafka::ensure_topic(
+        &settings,
+        topic,
+        3,
+        1,
+        &[],
+    ))?;
     let producer: BaseProducer = ClientConfig::new()
         .set("bootstrap.servers", bootstrap)
         .set("batch.num.messages", "1")

@@ -20,10 +20,12 @@ use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 use serde_json::{Value, json};
 use wasm_connect_tests::{start_worker_with_fixtures, target_profile_dir, worker_binary};
 
-/// One transform under test (its component, relative to `<target>/wasm-plugins`, beside it).
+/// One transform under test.
 struct Case {
     /// Connector and topic prefix.
     name: &'static str,
+    /// The component, relative to `<target>/wasm-plugins`.
+    wasm: String,
     /// `transforms.t.type` in the worker.
     type_name: &'static str,
     /// The transform's settings.
@@ -34,21 +36,17 @@ fn rust_plugin(name: &str) -> String {
     format!("wasm32-wasip2/release/{name}.wasm")
 }
 
-fn cases() -> Vec<(Case, String)> {
-    let case = |name, crate_name: &str, type_name, config| {
-        (
-            Case {
-                name,
-                type_name,
-                config,
-            },
-            rust_plugin(crate_name),
-        )
+fn cases() -> Vec<Case> {
+    let case = |name, wasm, type_name, config| Case {
+        name,
+        wasm,
+        type_name,
+        config,
     };
     vec![
         case(
             "insert-field",
-            "insert_field",
+            rust_plugin("insert_field"),
             "org.apache.kafka.connect.transforms.InsertField$Value",
             &[
                 ("static.field", "origin"),
@@ -58,45 +56,50 @@ fn cases() -> Vec<(Case, String)> {
         ),
         case(
             "replace-field",
-            "replace_field",
+            rust_plugin("replace_field"),
             "ReplaceField",
             &[("exclude", "secret"), ("renames", "a:alpha")],
         ),
         case(
             "mask-field",
-            "mask_field",
+            rust_plugin("mask_field"),
             "MaskField",
             &[("fields", "secret,n")],
         ),
-        case("cast", "cast", "Cast", &[("spec", "n:string")]),
+        case("cast", rust_plugin("cast"), "Cast", &[("spec", "n:string")]),
         case(
             "extract-field",
-            "extract_field",
+            rust_plugin("extract_field"),
             "ExtractField$Value",
             &[("field", "nested")],
         ),
-        case("flatten", "flatten", "Flatten", &[("delimiter", "_")]),
+        case(
+            "flatten",
+            rust_plugin("flatten"),
+            "Flatten",
+            &[("delimiter", "_")],
+        ),
         case(
             "hoist-field-key",
-            "hoist_field",
+            rust_plugin("hoist_field"),
             "HoistField$Key",
             &[("field", "id")],
         ),
         case(
             "value-to-key",
-            "value_to_key",
+            rust_plugin("value_to_key"),
             "ValueToKey",
             &[("fields", "a,n")],
         ),
         case(
             "regex-router",
-            "regex_router",
+            rust_plugin("regex_router"),
             "org.apache.kafka.connect.transforms.RegexRouter",
             &[("regex", "(.*)-in"), ("replacement", "$1-routed")],
         ),
         case(
             "timestamp-router",
-            "timestamp_router",
+            rust_plugin("timestamp_router"),
             "TimestampRouter",
             &[
                 ("topic.format", "${topic}-${timestamp}"),
@@ -105,7 +108,7 @@ fn cases() -> Vec<(Case, String)> {
         ),
         case(
             "timestamp-converter",
-            "timestamp_converter",
+            rust_plugin("timestamp_converter"),
             "TimestampConverter$Value",
             &[
                 ("field", "ts"),
@@ -115,7 +118,7 @@ fn cases() -> Vec<(Case, String)> {
         ),
         case(
             "header-from",
-            "header_from",
+            rust_plugin("header_from"),
             "HeaderFrom$Value",
             &[
                 ("fields", "a"),
@@ -125,31 +128,27 @@ fn cases() -> Vec<(Case, String)> {
         ),
         case(
             "insert-header",
-            "insert_header",
+            rust_plugin("insert_header"),
             "InsertHeader",
             &[("header", "source"), ("value.literal", "replayed")],
         ),
         case(
             "drop-headers",
-            "drop_headers",
+            rust_plugin("drop_headers"),
             "DropHeaders",
             &[("headers", "drop-me")],
         ),
-        (
-            Case {
-                name: "change-case",
-                type_name: "ChangeCase",
-                config: &[("case", "upper")],
-            },
+        case(
+            "change-case",
             "python/change_case.wasm".into(),
+            "ChangeCase",
+            &[("case", "upper")],
         ),
-        (
-            Case {
-                name: "truncate",
-                type_name: "Truncate",
-                config: &[("max.length", "3")],
-            },
+        case(
+            "truncate",
             "c/c-truncate.wasm".into(),
+            "Truncate",
+            &[("max.length", "3")],
         ),
     ]
 }
@@ -262,19 +261,18 @@ fn by_partition(lines: &[Value]) -> BTreeMap<(String, i64), Vec<Value>> {
     groups
 }
 
+/// Create `topics` with 2 partitions (the embedded broker does not create them on produce).
 fn create_topics(bootstrap: &str, topics: &BTreeSet<String>) -> Result<()> {
-    let admin: rdkafka::admin::AdminClient<rdkafka::client::DefaultClientContext> =
-        ClientConfig::new()
-            .set("bootstrap.servers", bootstrap)
-            .create()?;
-    let new_topics: Vec<_> = topics
-        .iter()
-        .map(|t| rdkafka::admin::NewTopic::new(t, 2, rdkafka::admin::TopicReplication::Fixed(1)))
-        .collect();
-    let results = tokio::runtime::Runtime::new()?
-        .block_on(admin.create_topics(new_topics.iter(), &rdkafka::admin::AdminOptions::new()))?;
-    for result in results {
-        result.map_err(|(t, e)| anyhow::anyhow!("cannot create {t}: {e}"))?;
+    let settings = [("bootstrap.servers".to_string(), bootstrap.to_string())].into();
+    let runtime = tokio::runtime::Runtime::new()?;
+    for topic in topics {
+        runtime.block_on(wasm_connect::kafka::ensure_topic(
+            &settings,
+            topic,
+            2,
+            1,
+            &[],
+        ))?;
     }
     Ok(())
 }
@@ -320,12 +318,12 @@ fn plugin_test_output_equals_the_worker_output_for_every_shipped_transform() -> 
         .context("no target dir")?
         .join("wasm-plugins");
     let mut expected = Vec::new();
-    for (case, wasm) in cases() {
+    for case in cases() {
         let file = dir.path().join(format!("{}.jsonl", case.name));
         let records = input(case.name);
         let text: String = records.iter().map(|r| format!("{r}\n")).collect();
         std::fs::write(&file, text)?;
-        let lines = run_locally(&plugins.join(&wasm), &case, &file)?;
+        let lines = run_locally(&plugins.join(&case.wasm), &case, &file)?;
         assert_eq!(
             lines.len(),
             3,
