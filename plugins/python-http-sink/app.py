@@ -22,7 +22,8 @@ import time
 from typing import Dict, List, Optional, Tuple
 from urllib.parse import urlsplit
 
-from componentize_py_types import Err, Ok
+from componentize_py_types import Err
+from wasm_connect import PluginError
 from wasm_connect import http as wc_http
 from wit_world import exports
 from wit_world.imports import host
@@ -171,35 +172,6 @@ def _record_json(sink_record: types.SinkRecord, form: str):
     }
 
 
-# --- HTTP over wasi:http -------------------------------------------------------------------------
-
-class _Failure(Exception):
-    """A request that did not get an answer (refused, timed out, connection error)."""
-
-    def __init__(self, message: str, retriable: bool):
-        super().__init__(message)
-        self.retriable = retriable
-
-
-def _send(method: str, url: str, headers: List[Tuple[str, str]], body: bytes, timeout_ms: int) -> Tuple[int, bytes]:
-    """Send one request with the SDK's wasi:http client and return (status, body); raises
-    `_Failure` without an answer."""
-    try:
-        response = wc_http.request(method, url, headers=headers, body=body, timeout_ms=timeout_ms)
-    except wc_http.HttpRequestDenied:
-        raise _Failure(f"request to {url} refused by the worker: its host is not granted "
-                       "(add it to wasm.net.hosts)", retriable=False) from None
-    except wc_http.HttpError as e:
-        raise _Failure(f"request to {url} failed: {e}", retriable=e.retriable) from None
-    except Exception as e:  # an invalid URL, method or header: retrying cannot help
-        raise _Failure(f"request to {url} is invalid: {e}", retriable=False) from None
-    return response.status, response.body
-
-
-def _retriable_status(status: int) -> bool:
-    return status >= 500 or status in (408, 429)
-
-
 # --- The task ------------------------------------------------------------------------------------
 
 class _Settings:
@@ -235,17 +207,24 @@ def _deliver(chunk: List[types.SinkRecord]) -> None:
     delay = s.backoff_ms
     for attempt in range(s.max_retries + 1):
         try:
-            status, answer = _send(s.method, s.url, s.headers, body, s.timeout_ms)
-        except _Failure as failure:
-            if not failure.retriable:
-                raise _error(str(failure))
-            problem = str(failure)
+            response = wc_http.request(s.method, s.url, headers=s.headers, body=body,
+                                       timeout_ms=s.timeout_ms)
+        except wc_http.HttpRequestDenied:
+            raise _error(f"request to {s.url} refused by the worker: its host is not granted "
+                         "(add it to wasm.net.hosts)")
+        except wc_http.HttpError as e:  # no answer: refused connection, timeout, DNS, …
+            problem = f"request to {s.url} failed: {e}"
+            if not e.retriable:
+                raise _error(problem)
+        except PluginError as e:  # an invalid URL, method or header: retrying cannot help
+            raise _error(f"request to {s.url} is invalid: {e}")
         else:
-            if 200 <= status < 300:
+            if response.ok:
                 return
-            text = answer[:300].decode("utf-8", "replace")
-            problem = f"HTTP {status} from {s.url}: {text}"
-            if not _retriable_status(status):
+            # Retriable for 5xx, 408 and 429 (the SDK's rule); any other status rejects the batch.
+            status_error = wc_http.HttpStatusError(response, s.url)
+            problem = str(status_error)
+            if not status_error.retriable:
                 if s.tolerate:
                     host.log(host.LogLevel.WARN, f"skipping {len(chunk)} records ({where}), "
                              f"errors.tolerance=all: {problem}")
